@@ -1,0 +1,1 @@
+"""SLM Observatory: daily Hugging Face Hub snapshots, modelled with dbt, orchestrated by Dagster."""
