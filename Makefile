@@ -1,0 +1,55 @@
+# SLM Observatory. `make demo` and `make test` are the two set-up commands of a fresh machine:
+# each creates the environment from uv.lock first.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(PYTHON) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := warehouse/demo
+
+# Telemetry off everywhere: dbt, huggingface_hub and Dagster never phone home.
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export HF_HUB_DISABLE_TELEMETRY := 1
+export DO_NOT_TRACK := 1
+
+.PHONY: env demo test lint format dev dev-demo rebuild clean
+
+$(BIN)/python: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen
+	@touch $@
+
+env: $(BIN)/python
+
+demo: env
+	$(BIN)/python -m orchestration.demo --warehouse-dir $(DEMO_DIR)
+
+test: env
+	$(BIN)/pytest
+
+lint: env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
+
+format: env
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix dbt_project
+
+# The Dagster UI on 127.0.0.1:3000 over the live Hub and warehouse/.
+dev: env
+	$(BIN)/python -m orchestration.dev
+
+# The same UI over the simulated Hub and the demo warehouse (run `make demo` first for history).
+dev-demo: env
+	$(BIN)/python -m orchestration.dev --demo --warehouse-dir $(DEMO_DIR)
+
+# Recreate the DuckDB file of WAREHOUSE (default: the live one) from its Parquet archive.
+WAREHOUSE ?= warehouse
+rebuild: env
+	$(BIN)/python -m orchestration.rebuild --warehouse-dir $(WAREHOUSE)
+
+clean:
+	rm -rf $(DEMO_DIR) dbt_project/target dbt_project/logs

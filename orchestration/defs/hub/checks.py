@@ -1,0 +1,88 @@
+"""Data checks on the daily snapshot, shown in the Dagster UI beside the asset.
+
+Each check reads the latest snapshot date's listing runs on a short read-only connection. The
+completeness bound itself is enforced before anything is written (a thin snapshot fails its run);
+these checks make the margins visible day after day.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+
+from orchestration.defs.hub.assets import hub_model_snapshots
+from orchestration.defs.hub.hub_client import HubClientResource
+from orchestration.warehouse import WarehouseResource
+
+MAX_DUPLICATE_RATE = 0.01
+MAX_REJECTED_RATE = 0.01
+MAX_SNAPSHOT_AGE = timedelta(hours=48)
+
+_LATEST_RUNS_SQL = """
+select listing, requested_n, received_n, unique_n, rejected_n, exhausted, snapshot_date
+from raw.hub_listing_runs
+where snapshot_date = (select max(snapshot_date) from raw.hub_listing_runs)
+order by listing
+"""
+
+
+def _latest_runs(warehouse: WarehouseResource) -> list[tuple]:
+    with warehouse.connect(read_only=True) as conn:
+        return conn.execute(_LATEST_RUNS_SQL).fetchall()
+
+
+@dg.asset_check(asset=hub_model_snapshots, description="Every listing holds enough distinct valid models.")
+def listing_completeness(warehouse: WarehouseResource, hub: HubClientResource) -> dg.AssetCheckResult:
+    rows = _latest_runs(warehouse)
+    shares = {
+        listing: unique_n / (received_n if exhausted else requested_n) if requested_n else 1.0
+        for listing, requested_n, received_n, unique_n, _, exhausted, _ in rows
+    }
+    worst = min(shares, key=shares.get)
+    return dg.AssetCheckResult(
+        passed=shares[worst] >= hub.min_completeness,
+        metadata={
+            "snapshot_date": str(rows[0][-1]),
+            "worst_listing": worst,
+            "worst_completeness": shares[worst],
+            "bound": hub.min_completeness,
+        },
+    )
+
+
+@dg.asset_check(asset=hub_model_snapshots, description="Few models served twice within a listing.")
+def duplicate_rate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows = _latest_runs(warehouse)
+    received = sum(row[2] - row[4] for row in rows)
+    duplicates = sum(row[2] - row[4] - row[3] for row in rows)
+    rate = duplicates / received if received else 0.0
+    return dg.AssetCheckResult(
+        passed=rate <= MAX_DUPLICATE_RATE,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"duplicates": duplicates, "rate": rate, "bound": MAX_DUPLICATE_RATE},
+    )
+
+
+@dg.asset_check(asset=hub_model_snapshots, description="Few records quarantined in raw.rejected_records.")
+def rejected_record_rate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows = _latest_runs(warehouse)
+    received = sum(row[2] for row in rows)
+    rejected = sum(row[4] for row in rows)
+    rate = rejected / received if received else 0.0
+    return dg.AssetCheckResult(
+        passed=rate <= MAX_REJECTED_RATE,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"rejected": rejected, "rate": rate, "bound": MAX_REJECTED_RATE},
+    )
+
+
+@dg.asset_check(asset=hub_model_snapshots, description="The latest live snapshot is at most two days old.")
+def snapshot_freshness(warehouse: WarehouseResource, hub: HubClientResource) -> dg.AssetCheckResult:
+    latest = _latest_runs(warehouse)[0][-1]
+    if not hub.is_live:
+        # A simulated Hub replays past days: wall-clock freshness does not apply.
+        return dg.AssetCheckResult(passed=True, metadata={"latest_snapshot": str(latest), "hub": "simulated"})
+    age = datetime.now(UTC) - datetime.combine(latest, datetime.min.time(), tzinfo=UTC)
+    return dg.AssetCheckResult(
+        passed=age <= MAX_SNAPSHOT_AGE,
+        metadata={"latest_snapshot": str(latest), "age_hours": round(age.total_seconds() / 3600, 1)},
+    )

@@ -1,0 +1,162 @@
+"""The Hub client: one HTTP request per listing page, through huggingface_hub's own HTTP stack.
+
+`HfApi.list_models` parses every item into a `ModelInfo`, which drops the raw record and raises in
+the middle of a crawl on a malformed one. We keep the client's transport, retry loop
+(`http_backoff`: 429-aware, waits out the `RateLimit` window), error mapping (`hf_raise_for_status`)
+and headers (`build_hf_headers`), and walk the `Link: rel="next"` pages ourselves so each record is
+stored exactly as the API returned it.
+"""
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
+
+import dagster as dg
+import httpx2
+from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff, set_client_factory
+from huggingface_hub.utils._http import hf_request_event_hook
+
+from orchestration.defs.hub.listings import ListingSpec
+
+LIVE_HUB_ENDPOINT = "https://huggingface.co"
+SNAPSHOT_DATE_PLACEHOLDER = "{snapshot_date}"
+
+
+class HubPayloadError(RuntimeError):
+    """The Hub answered 200 with a body that is not a listing page."""
+
+
+class ListingTimeBudgetExceeded(RuntimeError):
+    """A listing took longer than its time budget, retries included."""
+
+
+class _RequestCounter:
+    """Counts HTTP requests actually sent (retries included), whatever code path sends them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def __call__(self, request: httpx2.Request) -> None:
+        with self._lock:
+            self._count += 1
+
+    @property
+    def count(self) -> int:
+        with self._lock:
+            return self._count
+
+
+REQUESTS_SENT = _RequestCounter()
+
+
+def install_http_client(timeout_s: float) -> None:
+    """Give huggingface_hub a client with timeouts: its default client waits forever."""
+
+    def factory() -> httpx2.Client:
+        return httpx2.Client(
+            event_hooks={"request": [hf_request_event_hook, REQUESTS_SENT]},
+            follow_redirects=True,
+            timeout=httpx2.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
+        )
+
+    set_client_factory(factory)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    received_at: datetime
+
+
+class HubClientResource(dg.ConfigurableResource):
+    """How the pipeline reaches the Hub and how much of it a daily snapshot takes."""
+
+    endpoint: str = LIVE_HUB_ENDPOINT
+    token: str | None = None
+    # Per request: huggingface_hub's default client has no timeout at all.
+    timeout_s: float = 60.0
+    # huggingface_hub retries each page itself (429s wait out the RateLimit window, 5xx and
+    # network errors back off exponentially); these bound it. No second retry loop on top.
+    max_retries: int = 5
+    retry_base_s: float = 1.0
+    retry_max_s: float = 8.0
+    listing_budget_s: float = 1800.0
+    page_size: int = 1000
+    top_n: int = 10_000
+    per_tag_n: int = 2_000
+    n_tags: int = 20
+    new_models_max: int = 5_000
+    # A listing with fewer distinct valid models than this share of what it should hold fails
+    # the partition: a thin day would bias every share computed from it.
+    min_completeness: float = 0.98
+
+    @property
+    def is_live(self) -> bool:
+        return SNAPSHOT_DATE_PLACEHOLDER not in self.endpoint
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        install_http_client(self.timeout_s)
+
+    def endpoint_for(self, snapshot_date: date) -> str:
+        """The endpoint that serves `snapshot_date`; the live Hub only serves today (UTC)."""
+        if self.is_live:
+            today = datetime.now(UTC).date()
+            if snapshot_date != today:
+                raise ValueError(
+                    f"The live Hub only reports the present: partition {snapshot_date} cannot be "
+                    f"snapshotted on {today} (UTC). Past days are lost; run today's partition only."
+                )
+            return self.endpoint.rstrip("/")
+        return self.endpoint.replace(SNAPSHOT_DATE_PLACEHOLDER, snapshot_date.isoformat()).rstrip("/")
+
+    def iter_listing_pages(self, endpoint: str, spec: ListingSpec) -> Iterator[Page]:
+        """Yield the pages of one listing, `page_size` models per request, until `spec.limit`."""
+        headers = build_hf_headers(token=self.token or False, library_name="slm-observatory")
+        url: str | None = f"{endpoint}/api/models"
+        params: list[tuple[str, str]] | None = [
+            (key, str(min(self.page_size, spec.limit)) if key == "limit" else value)
+            for key, value in spec.query_params()
+        ]
+        received = 0
+        deadline = time.monotonic() + self.listing_budget_s
+        while url is not None and received < spec.limit:
+            if time.monotonic() > deadline:
+                raise ListingTimeBudgetExceeded(
+                    f"{spec.name}: {received} of {spec.limit} models after {self.listing_budget_s:.0f} s"
+                )
+            response = http_backoff(
+                "GET",
+                url,
+                params=params,
+                headers=headers,
+                max_retries=self.max_retries,
+                # Jitter: each page draws its own backoff scale, so crawls that failed together
+                # do not retry in lockstep.
+                base_wait_time=self.retry_base_s * random.uniform(0.5, 1.5),  # noqa: S311
+                max_wait_time=self.retry_max_s,
+            )
+            hf_raise_for_status(response)
+            items = response.json()
+            if not isinstance(items, list):
+                raise HubPayloadError(f"{spec.name}: expected a JSON array, got {type(items).__name__}")
+            items = items[: spec.limit - received]
+            received += len(items)
+            yield Page(items=items, received_at=datetime.now(UTC))
+            url = _same_origin_next_link(response, endpoint)
+            params = None  # the next link already carries the query and the cursor
+
+
+def _same_origin_next_link(response: httpx2.Response, endpoint: str) -> str | None:
+    """The `rel="next"` URL, refused if it leaves the endpoint's host: the token must not follow."""
+    next_url = response.links.get("next", {}).get("url")
+    if next_url is None:
+        return None
+    expected, actual = urlsplit(endpoint), urlsplit(next_url)
+    if (actual.scheme, actual.netloc) != (expected.scheme, expected.netloc):
+        raise HubPayloadError(f"refusing a next-page link to another host: {actual.netloc!r}")
+    return next_url

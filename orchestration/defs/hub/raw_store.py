@@ -1,0 +1,282 @@
+"""The raw layer: Hub records as received, archived as Parquet, loaded into DuckDB schema `raw`.
+
+A snapshot travels spool -> archive -> warehouse:
+1. pages are appended to a local NDJSON spool while listings are crawled (memory stays bounded,
+   and nothing reaches the warehouse until every listing of the day is complete);
+2. the spool becomes the day's immutable Parquet partition under
+   `archive/<table>/snapshot_date=YYYY-MM-DD/` (temporary name, fsync, atomic rename), an
+   engine-neutral copy any other engine can read;
+3. the warehouse partition is replaced from that Parquet in one transaction.
+`make rebuild` replays step 3 for every archived date, so the archive alone can recreate `raw`.
+"""
+
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.defs.hub.record_validation import rejection_reason
+
+SNAPSHOTS_TABLE = "hub_model_snapshots"
+LISTING_RUNS_TABLE = "hub_listing_runs"
+REJECTED_TABLE = "rejected_records"
+
+RAW_TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    SNAPSHOTS_TABLE: {
+        "snapshot_date": "DATE",
+        "listing": "VARCHAR",
+        "rank": "INTEGER",
+        "fetched_at": "TIMESTAMPTZ",
+        "model_id": "VARCHAR",
+        "record": "JSON",
+    },
+    LISTING_RUNS_TABLE: {
+        "snapshot_date": "DATE",
+        "listing": "VARCHAR",
+        "sort": "VARCHAR",
+        "requested_n": "INTEGER",
+        "received_n": "INTEGER",
+        "unique_n": "INTEGER",
+        "rejected_n": "INTEGER",
+        "exhausted": "BOOLEAN",
+        "requests": "INTEGER",
+        "started_at": "TIMESTAMPTZ",
+        "finished_at": "TIMESTAMPTZ",
+        "endpoint": "VARCHAR",
+    },
+    REJECTED_TABLE: {
+        "snapshot_date": "DATE",
+        "listing": "VARCHAR",
+        "rank": "INTEGER",
+        "fetched_at": "TIMESTAMPTZ",
+        "reason": "VARCHAR",
+        "payload": "VARCHAR",
+    },
+}
+
+
+# The snapshot date lives in the Hive partition path, not in the files.
+ARCHIVE_ORDER = {
+    SNAPSHOTS_TABLE: "listing, rank",
+    LISTING_RUNS_TABLE: "listing",
+    REJECTED_TABLE: "listing, rank",
+}
+
+
+def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("create schema if not exists raw")
+    for table, columns in RAW_TABLE_COLUMNS.items():
+        column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
+        conn.execute(f"create table if not exists raw.{table} ({column_sql})")
+
+
+@dataclass
+class ListingRun:
+    snapshot_date: date
+    listing: str
+    sort: str
+    requested_n: int
+    endpoint: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    received_n: int = 0
+    rejected_n: int = 0
+    requests: int = 0
+    exhausted: bool = False  # the Hub had no further page before `requested_n` models
+    model_ids: set[str] = field(default_factory=set)
+
+    @property
+    def unique_n(self) -> int:
+        return len(self.model_ids)
+
+    @property
+    def completeness(self) -> float:
+        """Distinct valid models over what the listing should hold (all it served, if it ran out)."""
+        expected = self.received_n if self.exhausted else self.requested_n
+        return self.unique_n / expected if expected else 1.0
+
+    def as_row(self) -> dict:
+        return {
+            "snapshot_date": self.snapshot_date.isoformat(),
+            "listing": self.listing,
+            "sort": self.sort,
+            "requested_n": self.requested_n,
+            "received_n": self.received_n,
+            "unique_n": self.unique_n,
+            "rejected_n": self.rejected_n,
+            "exhausted": self.exhausted,
+            "requests": self.requests,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "endpoint": self.endpoint,
+        }
+
+
+class SnapshotSpool:
+    """One partition's records on local disk, as newline-delimited JSON, until it is complete."""
+
+    def __init__(self, directory: Path, snapshot_date: date) -> None:
+        self.directory = directory
+        self.snapshot_date = snapshot_date
+        directory.mkdir(parents=True, exist_ok=True)
+        self.paths = {table: directory / f"{table}.ndjson" for table in RAW_TABLE_COLUMNS}
+        self._records = self.paths[SNAPSHOTS_TABLE].open("w", encoding="utf-8")
+        self._rejected = self.paths[REJECTED_TABLE].open("w", encoding="utf-8")
+        self.runs: list[ListingRun] = []
+
+    def add_page(self, run: ListingRun, items: Iterable, fetched_at: datetime) -> None:
+        """Append a page: valid records to the snapshot, the others to quarantine with a reason."""
+        for item in items:
+            run.received_n += 1
+            row = {"listing": run.listing, "rank": run.received_n, "fetched_at": fetched_at.isoformat()}
+            reason = rejection_reason(item)
+            if reason is None:
+                run.model_ids.add(item["id"])
+                row.update(model_id=item["id"], record=item)
+                _write_line(self._records, row)
+            else:
+                run.rejected_n += 1
+                row.update(reason=reason, payload=json.dumps(item, ensure_ascii=False))
+                _write_line(self._rejected, row)
+
+    def close(self) -> None:
+        self._records.close()
+        self._rejected.close()
+        with self.paths[LISTING_RUNS_TABLE].open("w", encoding="utf-8") as runs:
+            for run in self.runs:
+                _write_line(runs, run.as_row())
+
+    def discard(self) -> None:
+        self._records.close()
+        self._rejected.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _write_line(handle, row: dict) -> None:
+    handle.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def partition_dir(archive_dir: Path, table: str, snapshot_date: date) -> Path:
+    return archive_dir / table / f"snapshot_date={snapshot_date.isoformat()}"
+
+
+def archived_dates(archive_dir: Path) -> list[date]:
+    table_dir = archive_dir / SNAPSHOTS_TABLE
+    if not table_dir.is_dir():
+        return []
+    return sorted(
+        date.fromisoformat(child.name.removeprefix("snapshot_date="))
+        for child in table_dir.iterdir()
+        if child.name.startswith("snapshot_date=") and (child / "data.parquet").is_file()
+    )
+
+
+def archive_spool(spool: SnapshotSpool, archive_dir: Path) -> None:
+    """Publish the spool as the day's Parquet partitions, each file swapped in atomically."""
+    spool.close()
+    with duckdb.connect() as scratch:
+        for table, source in spool.paths.items():
+            target_dir = partition_dir(archive_dir, table, spool.snapshot_date)
+            target_dir.mkdir(parents=True, exist_ok=True)
+            tmp_path = target_dir / f".data.parquet.{os.getpid()}.tmp"
+            columns = {
+                name: sql_type
+                for name, sql_type in RAW_TABLE_COLUMNS[table].items()
+                if name != "snapshot_date"
+            }
+            scratch.execute(
+                f"copy (select * from read_json(?, format='newline_delimited', "
+                f"columns={_struct_literal(columns)}) order by {ARCHIVE_ORDER[table]}) "
+                f"to '{_sql_path(tmp_path)}' (format parquet, compression zstd)",
+                [str(source)],
+            )
+            _fsync_and_rename(tmp_path, target_dir / "data.parquet")
+
+
+class WarehouseKindMismatch(RuntimeError):
+    """Simulated and live snapshots must never share a warehouse."""
+
+
+def claim_warehouse(conn: duckdb.DuckDBPyConnection, hub_kind: str) -> None:
+    """Mark an empty warehouse as holding `hub_kind` data, or refuse if it holds the other kind."""
+    conn.execute("create schema if not exists raw")
+    conn.execute(
+        "create table if not exists raw.warehouse_identity (hub_kind varchar, claimed_at timestamptz)"
+    )
+    row = conn.execute("select hub_kind from raw.warehouse_identity").fetchone()
+    if row is None:
+        conn.execute("insert into raw.warehouse_identity values (?, current_timestamp)", [hub_kind])
+    elif row[0] != hub_kind:
+        raise WarehouseKindMismatch(
+            f"this warehouse holds {row[0]} Hub data; refusing to add {hub_kind} data. "
+            "Point SLM_OBS_WAREHOUSE_DIR at another directory (the demo uses warehouse/demo)."
+        )
+
+
+def newest_created_at_before(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> str | None:
+    """The newest `createdAt` seen by the `new` listing of an earlier snapshot, if any."""
+    exists = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",
+        [SNAPSHOTS_TABLE],
+    ).fetchone()[0]
+    if not exists:
+        return None
+    return conn.execute(
+        "select max(record ->> '$.createdAt') from raw.hub_model_snapshots "
+        "where listing = 'new' and snapshot_date < ?",
+        [snapshot_date],
+    ).fetchone()[0]
+
+
+def load_partition_from_archive(
+    conn: duckdb.DuckDBPyConnection, archive_dir: Path, snapshot_date: date
+) -> dict[str, int]:
+    """Replace the warehouse's rows for `snapshot_date` with the archived ones, in one transaction."""
+    ensure_raw_tables(conn)
+    counts: dict[str, int] = {}
+    conn.execute("begin transaction")
+    try:
+        for table in RAW_TABLE_COLUMNS:
+            parquet = partition_dir(archive_dir, table, snapshot_date) / "data.parquet"
+            conn.execute(f"delete from raw.{table} where snapshot_date = ?", [snapshot_date])
+            columns = ", ".join(RAW_TABLE_COLUMNS[table])
+            select = ", ".join(
+                "?::date" if name == "snapshot_date" else name for name in RAW_TABLE_COLUMNS[table]
+            )
+            conn.execute(
+                f"insert into raw.{table} ({columns}) select {select} from read_parquet(?)",
+                [snapshot_date, str(parquet)],
+            )
+            counts[table] = conn.execute(
+                f"select count(*) from raw.{table} where snapshot_date = ?", [snapshot_date]
+            ).fetchone()[0]
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return counts
+
+
+def _struct_literal(columns: dict[str, str]) -> str:
+    return "{" + ", ".join(f"'{name}': '{sql_type}'" for name, sql_type in columns.items()) + "}"
+
+
+def _sql_path(path: Path) -> str:
+    # Paths are built from the warehouse directory and an ISO date only, never from Hub strings.
+    return str(path).replace("'", "''")
+
+
+def _fsync_and_rename(tmp_path: Path, final_path: Path) -> None:
+    with tmp_path.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp_path, final_path)
+    directory = os.open(final_path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

@@ -1,0 +1,49 @@
+"""The figures asset: the study's charts for a snapshot date, rendered from the marts."""
+
+from datetime import timedelta
+
+import dagster as dg
+
+from orchestration.defs.reports.mart_queries import load_study_data
+from orchestration.defs.reports.study_figures import render_study_figure_set
+from orchestration.markdown import escape_markdown
+from orchestration.partitions import daily_partitions
+from orchestration.warehouse import WarehouseResource
+
+STUDY_MARTS = (
+    "class_split",
+    "tags_by_class",
+    "slm_share_by_creation_month",
+    "download_share_by_creation_month",
+)
+
+
+@dg.asset(
+    key=["reports", "study_figures"],
+    deps=[dg.AssetKey(["marts", mart]) for mart in STUDY_MARTS],
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="reports",
+    kinds={"python", "matplotlib"},
+)
+def study_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The study's figures (class split, tags by class, SLM share and downloads by creation month) as PNGs."""
+    # A backfill renders its last date only: figures describe the latest state, and rendering
+    # every past date would cost minutes for pictures nobody asked for.
+    day = (context.partition_time_window.end - timedelta(days=1)).date()
+    with warehouse.connect(read_only=True) as conn:
+        data = load_study_data(conn, day)
+    out_dir = warehouse.figures_dir / day.isoformat()
+    figures = render_study_figure_set(data, out_dir)
+    context.log.info(f"{len(figures)} figures for {day} in {out_dir}")
+    captions = "\n".join(
+        f"- {escape_markdown(figure.path.name)}: {escape_markdown(figure.caption)}" for figure in figures
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_date": dg.MetadataValue.text(day.isoformat()),
+            "figures": dg.MetadataValue.int(len(figures)),
+            "directory": dg.MetadataValue.path(str(out_dir)),
+            "captions": dg.MetadataValue.md(captions),
+        }
+    )

@@ -1,0 +1,29 @@
+"""The jobs and the daily schedule."""
+
+import dagster as dg
+
+from orchestration.partitions import daily_partitions
+
+RAW_SNAPSHOTS = dg.AssetSelection.keys(["raw", "hub_model_snapshots"])
+
+daily_snapshot_job = dg.define_asset_job(
+    name="daily_snapshot",
+    selection=RAW_SNAPSHOTS.downstream(),
+    partitions_def=daily_partitions,
+    description="Snapshot the Hub for one day, rebuild the dbt models and render the figures.",
+)
+
+rebuild_marts_job = dg.define_asset_job(
+    name="rebuild_marts",
+    selection=RAW_SNAPSHOTS.downstream() - RAW_SNAPSHOTS,
+    partitions_def=daily_partitions,
+    description="Rebuild every dbt model and figure from raw, without calling the Hub.",
+)
+
+# 02:00 UTC leaves the Hub's counters a couple of hours past midnight; the partition is today's.
+daily_snapshot_schedule = dg.build_schedule_from_partitioned_job(
+    daily_snapshot_job,
+    hour_of_day=2,
+    minute_of_hour=0,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)

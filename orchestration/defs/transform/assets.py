@@ -1,0 +1,85 @@
+"""The dbt models as Dagster assets: per-day incremental marts apart from the rest."""
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.defs.transform.project import dbt_project
+from orchestration.partitions import daily_partitions
+from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
+
+# Models that keep one row set per snapshot date and only rebuild the dates of the run's window.
+INCREMENTAL_MODELS = "config.materialized:incremental"
+
+
+class ObservatoryDbtTranslator(DagsterDbtTranslator):
+    """Asset keys `<schema>/<model>` and groups named after the dbt layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props["schema"]
+
+
+translator = ObservatoryDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+class DbtBuildConfig(dg.Config):
+    """Set `full_refresh` to rebuild incremental models from all of `raw` instead of the run's window."""
+
+    full_refresh: bool = False
+
+
+def _dbt_env(warehouse: WarehouseResource) -> None:
+    # dbt runs with its project folder as working directory and a copy of this process's
+    # environment: hand it the warehouse as an absolute path so both processes open one file.
+    os.environ[WAREHOUSE_DIR_ENV] = str(warehouse.root)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=INCREMENTAL_MODELS,
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=translator,
+    pool="warehouse",
+)
+def dbt_daily_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
+):
+    """Incremental marts: the snapshot dates of the run's partition window, in one dbt build."""
+    _dbt_env(warehouse)
+    window = context.partition_time_window
+    window_vars = {
+        "snapshot_start_date": window.start.date().isoformat(),
+        "snapshot_end_date": (window.end - timedelta(days=1)).date().isoformat(),
+    }
+    args = ["build", "--vars", json.dumps(window_vars)]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    yield from dbt.cli(args, context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    exclude=INCREMENTAL_MODELS,
+    dagster_dbt_translator=translator,
+    pool="warehouse",
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Staging views, intermediate models and seeds, rebuilt whole from every snapshot."""
+    _dbt_env(warehouse)
+    yield from dbt.cli(["build"], context=context).stream()

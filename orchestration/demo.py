@@ -1,0 +1,94 @@
+"""`make demo`: a simulated Hub, weeks of daily snapshots, the marts and the figures, in minutes.
+
+The demo runs the production code path: the `daily_snapshot` job of the real Definitions, on a
+persistent Dagster instance, through the real huggingface_hub client, against a simulated Hub
+serving each day's state under `/as-of/<date>`. One day is deliberately skipped, as a missed run
+would be, so the history shows a gap.
+"""
+
+import argparse
+import os
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.date_range_runs import contiguous_ranges, materialize_date_range
+from orchestration.instance import prepare_dagster_home
+from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
+
+DEMO_END = date(2025, 1, 8)  # the day the real recorded listing in ../shared was taken
+
+
+def demo_days(end: date, n_days: int, missed: date | None) -> list[date]:
+    days = [end - timedelta(days=offset) for offset in reversed(range(n_days))]
+    return [day for day in days if day != missed]
+
+
+def run_demo(warehouse_dir: Path, days: list[date], n_models: int) -> None:
+    from orchestration.simulated_hub.server import SimulatedHub
+    from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+
+    world = SyntheticWorld(WorldConfig(n_models=n_models, today=days[-1]))
+    with SimulatedHub(world) as hub:
+        os.environ["SLM_OBS_HUB_ENDPOINT"] = hub.endpoint_template
+        os.environ[WAREHOUSE_DIR_ENV] = str(warehouse_dir)
+        os.environ["DAGSTER_HOME"] = str(prepare_dagster_home(warehouse_dir / "dagster_home"))
+        from orchestration.definitions import defs
+
+        definitions = defs()
+        with dg.DagsterInstance.get() as instance:
+            for first, last in contiguous_ranges(days):
+                print(f"materialising {first} .. {last} in one run", flush=True)
+                result = materialize_date_range(definitions, instance, first, last)
+                if not result.success:
+                    raise SystemExit(f"demo run for {first} .. {last} failed")
+
+
+def print_summary(warehouse_dir: Path) -> None:
+    warehouse = WarehouseResource(directory=str(warehouse_dir))
+    with warehouse.connect(read_only=True) as conn:
+        dates = conn.execute(
+            "select count(distinct snapshot_date), min(snapshot_date), max(snapshot_date) "
+            "from raw.hub_model_snapshots"
+        ).fetchone()
+        rows = conn.execute("select count(*) from raw.hub_model_snapshots").fetchone()[0]
+        marts = conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()
+        mart_counts = {
+            name: conn.execute(f'select count(*) from marts."{name}"').fetchone()[0] for (name,) in marts
+        }
+    latest_figures = warehouse.figures_dir / dates[2].isoformat()
+    figures = sorted(latest_figures.glob("*.png"))
+    print()
+    print(f"Warehouse   {warehouse.duckdb_path}")
+    print(f"Snapshots   {dates[0]} dates, {dates[1]} .. {dates[2]}, {rows:,} raw rows")
+    for name, count in mart_counts.items():
+        print(f"  marts.{name:<40} {count:>9,} rows")
+    print(f"Figures     {len(figures)} PNGs in {latest_figures}")
+    print(f"Archive     {warehouse.archive_dir}")
+    print(f"Query it    duckdb -readonly {warehouse.duckdb_path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse-dir", default="warehouse/demo")
+    parser.add_argument("--end-date", type=date.fromisoformat, default=DEMO_END)
+    parser.add_argument("--days", type=int, default=46, help="calendar days, missed day included")
+    parser.add_argument("--missed-day-offset", type=int, default=35, help="days before the end; -1: none")
+    parser.add_argument("--n-models", type=int, default=20_000)
+    args = parser.parse_args()
+
+    warehouse_dir = Path(args.warehouse_dir).resolve()
+    missed = args.end_date - timedelta(days=args.missed_day_offset) if args.missed_day_offset >= 0 else None
+    days = demo_days(args.end_date, args.days, missed)
+    started = time.monotonic()
+    run_demo(warehouse_dir, days, args.n_models)
+    print_summary(warehouse_dir)
+    print(f"Done in {time.monotonic() - started:.0f} s; missed day on purpose: {missed}")
+
+
+if __name__ == "__main__":
+    main()

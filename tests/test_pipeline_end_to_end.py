@@ -1,0 +1,306 @@
+"""The whole path, real at every step: simulated Hub -> huggingface_hub -> DuckDB -> dbt -> figures.
+
+Expected values are computed here, in Python, from the simulated Hub's own records and ground
+truth, never by re-running the project's SQL.
+"""
+
+import csv
+import itertools
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from orchestration.simulated_hub.server import SimulatedHub
+from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+
+from orchestration.date_range_runs import materialize_date_range
+from orchestration.defs.hub.hub_client import HubClientResource
+from orchestration.defs.hub.listings import EXPANDED_FIELDS
+from orchestration.instance import prepare_dagster_home
+from tests.conftest import REPO_ROOT
+from tests.pipeline_harness import environment, load_definitions
+
+pytestmark = pytest.mark.slow
+
+DAYS = [date(2025, 1, 6), date(2025, 1, 7), date(2025, 1, 8)]
+TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = 3000, 400, 4, 500
+SLM_MAX_PARAMS = 7_000_000_000
+
+
+@dataclass
+class Pipeline:
+    world: SyntheticWorld
+    warehouse_dir: Path
+    definitions: dg.Definitions
+    instance: dg.DagsterInstance
+    result: dg.ExecuteInProcessResult
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse_dir / "observatory.duckdb"), read_only=True) as conn:
+            return conn.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory) -> Pipeline:
+    world = SyntheticWorld(WorldConfig(today=DAYS[-1]))
+    warehouse_dir = tmp_path_factory.mktemp("warehouse")
+    with SimulatedHub(world, page_size_cap=1000) as hub:
+        env = {
+            "SLM_OBS_HUB_ENDPOINT": hub.endpoint_template,
+            "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
+            "SLM_OBS_TOP_N": str(TOP_N),
+            "SLM_OBS_PER_TAG_N": str(PER_TAG_N),
+            "SLM_OBS_N_TAGS": str(N_TAGS),
+            "SLM_OBS_PAGE_SIZE": str(PAGE_SIZE),
+            "DAGSTER_HOME": str(prepare_dagster_home(warehouse_dir / "dagster_home")),
+        }
+        with environment(env):
+            definitions = load_definitions()
+            instance = dg.DagsterInstance.get()
+            result = materialize_date_range(definitions, instance, DAYS[0], DAYS[-1])
+            yield Pipeline(world, warehouse_dir, definitions, instance, result)
+            instance.dispose()
+
+
+def served(world: SyntheticWorld, index: int, day: date) -> dict:
+    """The record the simulated Hub serves for one model to the pipeline's request."""
+    return world.record(index, day, expand=list(EXPANDED_FIELDS))
+
+
+def served_top(world: SyntheticWorld, day: date) -> list[dict]:
+    """The records the simulated Hub serves for the top listing of `day`, in rank order."""
+    return [served(world, i, day) for i in world.listing(day, sort="downloads")[:TOP_N]]
+
+
+def parameter_count(record: dict) -> int | None:
+    for field in ("safetensors", "gguf"):
+        if isinstance(record.get(field), dict) and record[field].get("total") is not None:
+            return record[field]["total"]
+    return None
+
+
+def model_class(record: dict) -> str:
+    count = parameter_count(record)
+    if count is None:
+        return "unknown"
+    return "LLM" if count >= SLM_MAX_PARAMS else "SLM"
+
+
+def test_run_succeeds_and_reports_requests(pipeline: Pipeline):
+    assert pipeline.result.success
+    materializations = [
+        event.materialization
+        for event in pipeline.result.get_asset_materialization_events()
+        if event.materialization.asset_key == dg.AssetKey(["raw", "hub_model_snapshots"])
+    ]
+    assert {m.partition for m in materializations} == {d.isoformat() for d in DAYS}
+    runs = pipeline.query("select sum(requests) from raw.hub_listing_runs")[0][0]
+    assert materializations[0].metadata["list_requests"].value == runs
+
+
+def test_top_listing_is_the_hubs_top_n_in_order(pipeline: Pipeline):
+    for day in DAYS:
+        stored = pipeline.query(
+            "select model_id from raw.hub_model_snapshots where snapshot_date = ? and listing = 'top' "
+            "order by rank",
+            [day],
+        )
+        expected = [
+            pipeline.world.model_ids[i] for i in pipeline.world.listing(day, sort="downloads")[:TOP_N]
+        ]
+        assert [row[0] for row in stored] == expected
+
+
+def test_records_are_stored_as_the_api_returned_them(pipeline: Pipeline):
+    day = DAYS[-1]
+    stored = pipeline.query(
+        "select record from raw.hub_model_snapshots where snapshot_date = ? and listing = 'top' "
+        "order by rank limit 50",
+        [day],
+    )
+    top = pipeline.world.listing(day, sort="downloads")[:50]
+    expected = [served(pipeline.world, i, day) for i in top]
+    assert [json.loads(row[0]) for row in stored] == expected
+
+
+def test_each_listing_costs_one_request_per_page(pipeline: Pipeline):
+    runs = pipeline.query(
+        "select listing, requested_n, received_n, requests from raw.hub_listing_runs where listing <> 'new'"
+    )
+    assert len(runs) == len(DAYS) * (1 + N_TAGS)
+    for listing, requested_n, received_n, requests in runs:
+        if received_n == requested_n:
+            assert requests == math.ceil(requested_n / PAGE_SIZE), listing
+        else:  # the tag has fewer models than asked: the listing ends on its last page
+            assert received_n < requested_n
+            assert requests == max(1, math.ceil(received_n / PAGE_SIZE)), listing
+
+
+def test_new_listing_reaches_back_to_the_previous_snapshot(pipeline: Pipeline):
+    world = pipeline.world
+    for previous, day in itertools.pairwise(DAYS):
+        stored = pipeline.query(
+            "select model_id from raw.hub_model_snapshots where snapshot_date = ? and listing = 'new'", [day]
+        )
+        stored_ids = {row[0] for row in stored}
+        created_since = {
+            world.model_ids[i]
+            for i in world.listing(day, sort="createdAt")
+            if world.created_date_of(world.model_ids[i]) > previous
+        }
+        assert created_since <= stored_ids
+        assert len(stored_ids) < len(created_since) + 2 * PAGE_SIZE  # stops one page past the overlap
+
+
+def test_tag_listings_are_the_leading_tags_of_the_top_listing(pipeline: Pipeline):
+    day = DAYS[-1]
+    downloads_by_tag: Counter = Counter()
+    for record in served_top(pipeline.world, day):
+        if record.get("pipeline_tag"):
+            downloads_by_tag[record["pipeline_tag"]] += record["downloads"]
+    expected = {f"pipeline_tag:{tag}" for tag, _ in downloads_by_tag.most_common(N_TAGS)}
+    stored = pipeline.query(
+        "select listing from raw.hub_listing_runs where snapshot_date = ? and listing like 'pipeline_tag:%'",
+        [day],
+    )
+    assert {row[0] for row in stored} == expected
+
+
+def test_class_split_matches_the_served_records(pipeline: Pipeline):
+    for day in DAYS:
+        counts = Counter(model_class(record) for record in served_top(pipeline.world, day))
+        stored = pipeline.query(
+            "select model_class, n_models, pct from marts.class_split "
+            "where snapshot_date = ? and listing = 'top'",
+            [day],
+        )
+        assert {cls: n for cls, n, _ in stored} == {cls: n for cls, n in counts.items() if n}
+        for _cls, n, pct in stored:
+            assert pct == pytest.approx(100 * n / TOP_N, abs=0.01)
+
+
+def test_download_share_by_creation_month_matches_ground_truth(pipeline: Pipeline):
+    day = DAYS[-1]
+    world = pipeline.world
+    downloads_30d = world.downloads_30d(day)
+    by_class_month: dict[tuple[str, date], int] = defaultdict(int)
+    for i in world.listing(day, sort="downloads")[:TOP_N]:
+        cls = model_class(served(world, i, day))
+        if cls != "unknown":
+            created = world.created_date_of(world.model_ids[i])
+            by_class_month[(cls, created.replace(day=1))] += int(downloads_30d[i])
+    totals: dict[str, int] = defaultdict(int)
+    for (cls, _), downloads in by_class_month.items():
+        totals[cls] += downloads
+    stored = pipeline.query(
+        "select model_class, creation_month, downloads_30d, share_pct "
+        "from marts.download_share_by_creation_month where snapshot_date = ?",
+        [day],
+    )
+    assert {(cls, month): downloads for cls, month, downloads, _ in stored} == dict(by_class_month)
+    for cls, _month, downloads, share in stored:
+        assert share == pytest.approx(100 * downloads / totals[cls], abs=1e-6)
+
+
+def test_slm_share_by_creation_month_per_tag_uses_the_tags_own_listing(pipeline: Pipeline):
+    day = DAYS[-1]
+    world = pipeline.world
+    (listing,) = pipeline.query(
+        "select listing from raw.hub_listing_runs where snapshot_date = ? "
+        "and listing like 'pipeline_tag:%' order by listing limit 1",
+        [day],
+    )[0]
+    tag = listing.removeprefix("pipeline_tag:")
+    counts: dict[date, Counter] = defaultdict(Counter)
+    for i in world.listing(day, sort="downloads", pipeline_tag=tag)[:PER_TAG_N]:
+        record = served(world, i, day)
+        counts[world.created_date_of(world.model_ids[i]).replace(day=1)][model_class(record)] += 1
+    stored = pipeline.query(
+        "select creation_month, n_slm, n_llm, n_unknown, slm_pct from marts.slm_share_by_creation_month "
+        "where snapshot_date = ? and scope = ?",
+        [day, tag],
+    )
+    assert {month: (n_slm, n_llm, n_unk) for month, n_slm, n_llm, n_unk, _ in stored} == {
+        month: (c["SLM"], c["LLM"], c["unknown"]) for month, c in counts.items()
+    }
+    for _, n_slm, n_llm, _, pct in stored:
+        if n_slm + n_llm == 0:
+            assert pct is None
+        else:
+            assert pct == pytest.approx(100 * n_slm / (n_slm + n_llm), abs=0.01)
+
+
+def test_tags_by_class_counts_task_tags_only(pipeline: Pipeline):
+    day = DAYS[-1]
+    with (REPO_ROOT / "dbt_project" / "seeds" / "hub_pipeline_tags.csv").open() as seed:
+        task_tags = {row["tag"] for row in csv.DictReader(seed)}
+    expected: Counter = Counter()
+    for record in served_top(pipeline.world, day):
+        for tag in set(record.get("tags") or []) & task_tags:
+            expected[(model_class(record), tag)] += 1
+    stored = pipeline.query(
+        "select model_class, tag, n_models from marts.tags_by_class where snapshot_date = ?", [day]
+    )
+    assert {(cls, tag): n for cls, tag, n in stored} == dict(expected)
+
+
+def test_rerunning_a_partition_leaves_identical_rows(pipeline: Pipeline):
+    day = DAYS[1]
+    raw_sql = (
+        "select listing, rank, model_id, record::varchar from raw.hub_model_snapshots "
+        "where snapshot_date = ? order by listing, rank"
+    )
+    marts = [
+        row[0]
+        for row in pipeline.query(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        )
+    ]
+    before = {"raw": pipeline.query(raw_sql, [day])}
+    before.update({m: pipeline.query(f"select * from marts.{m} order by all") for m in marts})
+    with environment({"SLM_OBS_WAREHOUSE_DIR": str(pipeline.warehouse_dir)}):
+        assert materialize_date_range(pipeline.definitions, pipeline.instance, day, day).success
+    after = {"raw": pipeline.query(raw_sql, [day])}
+    after.update({m: pipeline.query(f"select * from marts.{m} order by all") for m in marts})
+    assert after == before
+    assert pipeline.query("select count(*) from raw.hub_model_snapshots where snapshot_date = ?", [day]) == [
+        (len(before["raw"]),)
+    ]
+
+
+def test_every_snapshot_date_reaches_every_mart(pipeline: Pipeline):
+    for mart in (
+        "class_split",
+        "tags_by_class",
+        "slm_share_by_creation_month",
+        "download_share_by_creation_month",
+    ):
+        dates = pipeline.query(f"select distinct snapshot_date from marts.{mart} order by 1")
+        assert [row[0] for row in dates] == DAYS, mart
+
+
+def test_figures_are_rendered_for_the_latest_date(pipeline: Pipeline):
+    figures = sorted((pipeline.warehouse_dir / "figures" / DAYS[-1].isoformat()).glob("*.png"))
+    names = {path.name for path in figures}
+    assert {
+        "class_split.png",
+        "tags_llm.png",
+        "tags_slm.png",
+        "slm_share_by_creation_month.png",
+        "downloads_by_creation_month_slm.png",
+        "downloads_by_creation_month_llm.png",
+    } <= names
+    per_tag = [name for name in names if name.startswith("slm_share_by_creation_month__")]
+    assert len(per_tag) == N_TAGS
+    assert all(path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for path in figures)
+
+
+def test_the_live_hub_refuses_a_past_partition():
+    with pytest.raises(ValueError, match="only reports the present"):
+        HubClientResource().endpoint_for(date(2025, 1, 8))
