@@ -1,0 +1,234 @@
+"""The study figures rendered from real marts in a DuckDB file (tests/reports/mart_dataset.py)."""
+
+import struct
+import subprocess
+import sys
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from orchestration.defs.reports.figure_style import (
+    DPI,
+    FIGSIZE_INCHES,
+    MONTH_BAR_WIDTH_DAYS,
+    format_month_axis,
+    month_centers,
+    new_figure,
+)
+from orchestration.defs.reports.mart_queries import MonthClassCounts, TagCount, load_study_data
+from orchestration.defs.reports.safe_names import safe_filename
+from orchestration.defs.reports.study_figures import (
+    render_class_split,
+    render_downloads_by_creation_month,
+    render_slm_share_by_creation_month,
+    render_study_figure_set,
+    render_study_figures,
+    render_tags,
+)
+from tests.reports.mart_dataset import DAY, EMPTY_DAY, HOSTILE_TAG, NO_LLM_DAY, NO_LLM_TAG
+
+FIXED_FILES = {
+    "class_split.png",
+    "tags_llm.png",
+    "tags_slm.png",
+    "slm_share_by_creation_month.png",
+    "downloads_by_creation_month_slm.png",
+    "downloads_by_creation_month_llm.png",
+}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from the IHDR chunk, which a PNG must start with."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == PNG_SIGNATURE
+    assert header[12:16] == b"IHDR"
+    return struct.unpack(">II", header[16:24])
+
+
+def all_files(root: Path) -> set[Path]:
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
+def test_day_renders_exactly_the_contract_files_and_nothing_outside(marts_conn, tmp_path):
+    out_dir = tmp_path / "figures" / DAY.isoformat()
+    before = all_files(tmp_path)
+
+    paths = render_study_figures(marts_conn, DAY, out_dir)
+
+    expected = FIXED_FILES | {
+        "slm_share_by_creation_month__text-generation.png",
+        f"slm_share_by_creation_month__{NO_LLM_TAG}.png",
+        f"slm_share_by_creation_month__{safe_filename(HOSTILE_TAG)}.png",
+    }
+    assert {path.name for path in paths} == expected
+    assert len(paths) == len(expected)
+    assert all_files(tmp_path) - before == {out_dir / name for name in expected}
+    assert all(path.resolve().parent == out_dir.resolve() for path in paths)
+
+
+def test_figures_are_pngs_of_the_study_size(marts_conn, tmp_path):
+    paths = render_study_figures(marts_conn, DAY, tmp_path / "out")
+    width, height = (round(inches * DPI) for inches in FIGSIZE_INCHES)
+    for path in paths:
+        assert png_size(path) == (width, height), path.name
+        assert path.stat().st_size > 10_000, path.name  # more than a blank canvas
+
+
+def test_only_the_requested_dates_rows_are_used(marts_conn, tmp_path):
+    # Hand-computed from mart_dataset: other date and other listing rows must not count.
+    figures = {f.path.name: f for f in render_study_figure_set(load_study_data(marts_conn, DAY), tmp_path)}
+    n_models = {name: figure.n_models for name, figure in figures.items()}
+    assert n_models == {
+        "class_split.png": 100,
+        "tags_llm.png": 30,
+        "tags_slm.png": 60,
+        "slm_share_by_creation_month.png": 100,
+        "downloads_by_creation_month_slm.png": 60,
+        "downloads_by_creation_month_llm.png": 30,
+        "slm_share_by_creation_month__text-generation.png": 44,
+        f"slm_share_by_creation_month__{NO_LLM_TAG}.png": 27,
+        f"slm_share_by_creation_month__{safe_filename(HOSTILE_TAG)}.png": 5,
+    }
+    assert all(figure.has_data for figure in figures.values())
+    assert "SLM (< 7B parameters) 60 (60.0%)" in figures["class_split.png"].caption
+    assert "66.7% SLM overall" in figures["slm_share_by_creation_month.png"].caption
+    assert "(15 of 20 shown)" in figures["tags_slm.png"].caption
+    assert "before 2024-01" in figures["downloads_by_creation_month_slm.png"].caption
+    assert "draw 60.0% of the SLM" in figures["downloads_by_creation_month_slm.png"].caption
+    assert "draw 0.0% of the LLM" in figures["downloads_by_creation_month_llm.png"].caption
+    assert "100.0% SLM overall" in figures[f"slm_share_by_creation_month__{NO_LLM_TAG}.png"].caption
+    assert all("\n" not in figure.caption for figure in figures.values())
+
+
+def test_a_day_without_llms_renders_no_data_figures_for_them(marts_conn, tmp_path):
+    figures = {
+        f.path.name: f for f in render_study_figure_set(load_study_data(marts_conn, NO_LLM_DAY), tmp_path)
+    }
+    assert set(figures) == FIXED_FILES | {"slm_share_by_creation_month__text-generation.png"}
+    no_data = {name for name, figure in figures.items() if not figure.has_data}
+    assert no_data == {"tags_llm.png", "downloads_by_creation_month_llm.png"}
+    assert figures["tags_llm.png"].caption == "No data on 2025-01-07: no LLMs in the top listing."
+    assert figures["class_split.png"].n_models == 6
+    assert "LLM (≥ 7B parameters) 0 (0.0%)" in figures["class_split.png"].caption
+    assert "draw 0.0% of the SLM" in figures["downloads_by_creation_month_slm.png"].caption
+
+
+def test_a_date_without_rows_renders_the_six_no_data_figures(marts_conn, tmp_path):
+    figures = render_study_figure_set(load_study_data(marts_conn, EMPTY_DAY), tmp_path / "new" / "dir")
+    assert {f.path.name for f in figures} == FIXED_FILES
+    assert not any(f.has_data for f in figures)
+    assert all(f.path.is_file() and png_size(f.path) == (1200, 700) for f in figures)
+
+
+def test_rerendering_a_date_removes_figures_of_tags_gone_since(marts_conn, tmp_path):
+    out_dir = tmp_path / "figures"
+    out_dir.mkdir()
+    stale = out_dir / "slm_share_by_creation_month__retired-tag.png"
+    stale.write_bytes(PNG_SIGNATURE)
+    unrelated = out_dir / "notes.txt"
+    unrelated.write_text("kept")
+
+    paths = render_study_figures(marts_conn, NO_LLM_DAY, out_dir)
+
+    assert not stale.exists()
+    assert unrelated.read_text() == "kept"
+    assert {p.name for p in out_dir.iterdir()} == {p.name for p in paths} | {"notes.txt"}
+
+
+@pytest.mark.parametrize(
+    ("render", "expected_caption"),
+    [
+        (
+            lambda path: render_class_split([], DAY, path),
+            "No data on 2025-01-08: the top listing is empty.",
+        ),
+        (
+            lambda path: render_tags("LLM", [], 12, DAY, path),
+            "No data on 2025-01-08: no LLM has a task tag.",
+        ),
+        (
+            lambda path: render_slm_share_by_creation_month([], "audio", DAY, path),
+            "No data on 2025-01-08: no models in the listing of pipeline tag “audio”.",
+        ),
+        (
+            lambda path: render_downloads_by_creation_month("SLM", [], 0, DAY, path),
+            "No data on 2025-01-08: no SLMs in the top listing.",
+        ),
+    ],
+)
+def test_empty_inputs_render_a_no_data_figure(render, expected_caption, tmp_path):
+    path = tmp_path / "figure.png"
+    figure = render(path)
+    assert not figure.has_data
+    assert figure.caption == expected_caption
+    assert png_size(path) == (1200, 700)
+
+
+def test_hub_strings_with_mathtext_and_control_characters_render(tmp_path):
+    # `$` would start matplotlib mathtext and `\x00`/newlines would garble labels: shown as text.
+    nasty = ["$\\frac{unclosed", "a$b$c", "new\nline\x00", "x" * 300]
+    tags = [TagCount(tag, 10 - i) for i, tag in enumerate(nasty)]
+    assert render_tags("SLM", tags, 20, DAY, tmp_path / "tags.png").has_data
+    months = [MonthClassCounts(date(2024, 1, 1), 1, 1, 0, 50.0)]
+    for i, tag in enumerate(nasty):
+        assert render_slm_share_by_creation_month(months, tag, DAY, tmp_path / f"{i}.png").has_data
+
+
+def month_counts(month: date, n_slm: int, n_llm: int, n_unknown: int) -> MonthClassCounts:
+    known = n_slm + n_llm
+    return MonthClassCounts(month, n_slm, n_llm, n_unknown, 100 * n_slm / known if known else None)
+
+
+def test_ten_years_of_months_with_gaps_of_known_sizes_render(tmp_path):
+    months = [month_counts(date(2015 + i // 12, i % 12 + 1, 1), i % 7, i % 3, 1) for i in range(120)]
+    assert any(m.slm_pct is None for m in months)
+    figure = render_slm_share_by_creation_month(months, "all", DAY, tmp_path / "long.png")
+    assert figure.has_data
+    assert figure.n_models == sum(m.n_slm + m.n_llm + m.n_unknown for m in months)
+
+
+def test_a_tag_whose_models_all_have_unknown_sizes_still_shows_its_counts(tmp_path):
+    months = [month_counts(date(2024, 1, 1), 0, 0, 3), month_counts(date(2024, 4, 1), 0, 0, 1)]
+    figure = render_slm_share_by_creation_month(months, "audio", DAY, tmp_path / "audio.png")
+    assert figure.has_data
+    assert "no model of known size; n = 4 models (0 of known size)" in figure.caption
+
+
+@pytest.mark.parametrize("n_months", [1, 2, 13, 25, 49, 120, 200])
+def test_month_tick_labels_are_thinned_so_they_never_overlap(n_months):
+    months = [date(2008 + i // 12, i % 12 + 1, 1) for i in range(n_months)]
+    fig, (ax,) = new_figure()
+    ax.bar(month_centers(months), [1] * n_months, width=MONTH_BAR_WIDTH_DAYS)
+    format_month_axis(ax, months, "Creation month")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    left, right = ax.get_xlim()
+    labels = [
+        label
+        for tick, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+        if left <= tick <= right and label.get_text()
+    ]
+    assert 1 <= len(labels) <= 24
+    boxes = [label.get_window_extent(canvas.get_renderer()) for label in labels]
+    assert not any(a.overlaps(b) for a, b in pairwise(boxes))
+    figure_box = fig.bbox
+    assert all(figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1 and box.y0 >= 0 for box in boxes)
+
+
+def test_rendering_never_touches_pyplot(tmp_path):
+    # pyplot keeps global figures and picks a GUI backend; a daily job must not depend on either.
+    script = (
+        "import sys; from datetime import date; from pathlib import Path; "
+        "from orchestration.defs.reports.study_figures import render_class_split; "
+        "from orchestration.defs.reports.mart_queries import ClassCount; "
+        "render_class_split([ClassCount('SLM', 3, 100.0)], date(2025, 1, 8), Path(sys.argv[1])); "
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "c.png")], check=True, cwd=Path(__file__).parents[2]
+    )
+    assert png_size(tmp_path / "c.png") == (1200, 700)
