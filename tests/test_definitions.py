@@ -1,0 +1,57 @@
+"""The code location loads, validates, and runs its schedule by default."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+DAGSTER = str(Path(sys.executable).parent / "dagster")
+
+
+@pytest.fixture
+def dagster_home(tmp_path, monkeypatch):
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    return tmp_path
+
+
+def run_dagster(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [DAGSTER, *args, "-m", "orchestration.definitions"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_dagster_definitions_validate_passes(dagster_home):
+    result = run_dagster("definitions", "validate")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "All code locations passed validation" in result.stderr + result.stdout
+
+
+def test_the_daily_schedule_is_listed_as_running(dagster_home):
+    result = run_dagster("schedule", "list")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Schedule: daily_snapshot_schedule [RUNNING]" in result.stdout
+
+
+def test_assets_are_grouped_by_layer_and_described():
+    from tests.pipeline_harness import load_definitions
+
+    graph = load_definitions().resolve_asset_graph()
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups["raw/hub_model_snapshots"] == "ingestion"
+    assert groups["staging/stg_hub__model_snapshots"] == "staging"
+    assert groups["intermediate/int_model_snapshots__classified"] == "intermediate"
+    assert groups["marts/class_split"] == "marts"
+    assert groups["reports/study_figures"] == "reports"
+    undescribed = [
+        key.to_user_string() for key in graph.get_all_asset_keys() if not graph.get(key).description
+    ]
+    assert undescribed == []
