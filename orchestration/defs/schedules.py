@@ -5,17 +5,19 @@ import dagster as dg
 from orchestration.partitions import daily_partitions
 
 RAW_SNAPSHOTS = dg.AssetSelection.keys(["raw", "hub_model_snapshots"])
+# Everything built from the snapshots, plus what those assets read besides them (dbt seeds).
+FROM_SNAPSHOTS = RAW_SNAPSHOTS.downstream().upstream()
 
 daily_snapshot_job = dg.define_asset_job(
     name="daily_snapshot",
-    selection=RAW_SNAPSHOTS.downstream(),
+    selection=FROM_SNAPSHOTS,
     partitions_def=daily_partitions,
     description="Snapshot the Hub for one day, rebuild the dbt models and render the figures.",
 )
 
 rebuild_marts_job = dg.define_asset_job(
     name="rebuild_marts",
-    selection=RAW_SNAPSHOTS.downstream() - RAW_SNAPSHOTS,
+    selection=FROM_SNAPSHOTS - RAW_SNAPSHOTS,
     partitions_def=daily_partitions,
     description="Rebuild every dbt model and figure from raw, without calling the Hub.",
 )
