@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export HF_HUB_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: env demo test lint format dev dev-demo rebuild clean
+.PHONY: env chromium demo test lint format dev dev-demo rebuild clean
 
 $(BIN)/python: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -25,7 +25,15 @@ env: $(BIN)/python
 demo: env
 	$(BIN)/python -m orchestration.demo --warehouse-dir $(DEMO_DIR)
 
-test: env
+# Headless Chromium for tests/browser: Debian's package (Playwright's own browser download is
+# unreachable). Installed when running as root with apt; otherwise those tests skip and say why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: tests/browser will skip (Debian: sudo apt-get install chromium)"; fi; }
+
+test: env chromium
 	$(BIN)/pytest
 
 lint: env

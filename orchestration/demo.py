@@ -1,9 +1,10 @@
 """`make demo`: a simulated Hub, weeks of daily snapshots, the marts and the figures, in minutes.
 
-The demo runs the production code path: the `daily_snapshot` job of the real Definitions, on a
-persistent Dagster instance, through the real huggingface_hub client, against a simulated Hub
-serving each day's state under `/as-of/<date>`. One day is deliberately skipped, as a missed run
-would be, so the history shows a gap.
+The demo runs the production code path: the real Definitions' `hub_snapshot` job for each run of
+consecutive days, then `rebuild_marts` once over the whole window (a single-run backfill, as the
+UI launches it), on a persistent Dagster instance, through the real huggingface_hub client, against
+a simulated Hub serving each day's state under `/as-of/<date>`. One day is deliberately skipped,
+as a missed run would be, so the history shows a gap.
 """
 
 import argparse
@@ -16,6 +17,7 @@ import dagster as dg
 
 from orchestration.date_range_runs import contiguous_ranges, materialize_date_range
 from orchestration.instance import prepare_dagster_home
+from orchestration.local_hub import simulated_hub_process
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
 DEMO_END = date(2025, 1, 8)  # the day the real recorded listing in ../shared was taken
@@ -27,23 +29,28 @@ def demo_days(end: date, n_days: int, missed: date | None) -> list[date]:
 
 
 def run_demo(warehouse_dir: Path, days: list[date], n_models: int) -> None:
-    from orchestration.simulated_hub.server import SimulatedHub
-    from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
-
-    world = SyntheticWorld(WorldConfig(n_models=n_models, today=days[-1]))
-    with SimulatedHub(world) as hub:
-        os.environ["SLM_OBS_HUB_ENDPOINT"] = hub.endpoint_template
+    with simulated_hub_process(n_models=n_models, today=days[-1]) as endpoint_template:
+        os.environ["SLM_OBS_HUB_ENDPOINT"] = endpoint_template
         os.environ[WAREHOUSE_DIR_ENV] = str(warehouse_dir)
         os.environ["DAGSTER_HOME"] = str(prepare_dagster_home(warehouse_dir / "dagster_home"))
         from orchestration.definitions import defs
 
         definitions = defs()
         with dg.DagsterInstance.get() as instance:
+            # Snapshot each run of consecutive days, then build the models and figures once over
+            # the whole window: a gap day simply has no rows.
             for first, last in contiguous_ranges(days):
-                print(f"materialising {first} .. {last} in one run", flush=True)
-                result = materialize_date_range(definitions, instance, first, last)
-                if not result.success:
-                    raise SystemExit(f"demo run for {first} .. {last} failed")
+                print(f"snapshotting {first} .. {last} in one run", flush=True)
+                _require(materialize_date_range(definitions, instance, first, last, job_name="hub_snapshot"))
+            print(f"building models and figures for {days[0]} .. {days[-1]} in one run", flush=True)
+            _require(
+                materialize_date_range(definitions, instance, days[0], days[-1], job_name="rebuild_marts")
+            )
+
+
+def _require(result: dg.ExecuteInProcessResult) -> None:
+    if not result.success:
+        raise SystemExit(f"demo run {result.run_id} failed: see the Dagster UI (make dev-demo)")
 
 
 def print_summary(warehouse_dir: Path) -> None:

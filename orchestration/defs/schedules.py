@@ -15,6 +15,13 @@ daily_snapshot_job = dg.define_asset_job(
     description="Snapshot the Hub for one day, rebuild the dbt models and render the figures.",
 )
 
+hub_snapshot_job = dg.define_asset_job(
+    name="hub_snapshot",
+    selection=RAW_SNAPSHOTS,
+    partitions_def=daily_partitions,
+    description="Snapshot the Hub only (catch up several days, then rebuild the marts once).",
+)
+
 rebuild_marts_job = dg.define_asset_job(
     name="rebuild_marts",
     selection=FROM_SNAPSHOTS - RAW_SNAPSHOTS,

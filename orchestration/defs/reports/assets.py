@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import dagster as dg
 
+from orchestration.defs.reports.html_report import REPORT_DIRNAME, load_report_context, render_html_report
 from orchestration.defs.reports.mart_queries import load_study_data
 from orchestration.defs.reports.study_figures import render_study_figure_set
 from orchestration.markdown import escape_markdown
@@ -27,14 +28,16 @@ STUDY_MARTS = (
     kinds={"python", "matplotlib"},
 )
 def study_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """The study's figures (class split, tags by class, SLM share and downloads by creation month) as PNGs."""
+    """The study's figures as PNGs, and the day's self-contained HTML report (report/index.html)."""
     # A backfill renders its last date only: figures describe the latest state, and rendering
     # every past date would cost minutes for pictures nobody asked for.
     day = (context.partition_time_window.end - timedelta(days=1)).date()
     with warehouse.connect(read_only=True) as conn:
         data = load_study_data(conn, day)
+        report_context = load_report_context(conn, day)
     out_dir = warehouse.figures_dir / day.isoformat()
     figures = render_study_figure_set(data, out_dir)
+    report = render_html_report(data, figures, report_context, warehouse.root / REPORT_DIRNAME)
     context.log.info(f"{len(figures)} figures for {day} in {out_dir}")
     captions = "\n".join(
         f"- {escape_markdown(figure.path.name)}: {escape_markdown(figure.caption)}" for figure in figures
@@ -44,6 +47,7 @@ def study_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             "snapshot_date": dg.MetadataValue.text(day.isoformat()),
             "figures": dg.MetadataValue.int(len(figures)),
             "directory": dg.MetadataValue.path(str(out_dir)),
+            "report": dg.MetadataValue.path(str(report.dated)),
             "captions": dg.MetadataValue.md(captions),
         }
     )

@@ -1,0 +1,46 @@
+"""The daily HTML report as a browser shows it: every figure loads, the key numbers are on screen,
+nothing is fetched from anywhere, and no Hub string runs as script."""
+
+import pytest
+
+from tests.reports.test_html_report import render_day_report
+
+# Hand-computed from tests/reports/mart_dataset.py (see tests/reports/test_html_report.py).
+KEY_NUMBERS = ["66.7%", "83.3%", "not available", "90.0%"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return render_day_report(tmp_path_factory.mktemp("warehouse"))
+
+
+def test_the_report_opens_offline_with_every_figure_and_key_number(browser_page, report, artifacts_dir):
+    page = browser_page
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    page.goto(report.index.as_uri(), wait_until="load")
+
+    images = page.evaluate(
+        "Array.from(document.images, img => ({complete: img.complete, width: img.naturalWidth, "
+        "height: img.naturalHeight, alt: img.alt}))"
+    )
+    assert len(images) == report.n_figures == 10
+    for image in images:
+        assert image["complete"] and image["width"] == 1200 and image["height"] == 700, image
+
+    values = page.locator("#key-numbers .card .value")
+    assert values.all_inner_texts() == KEY_NUMBERS
+    assert all(values.nth(i).is_visible() for i in range(values.count()))
+    assert page.get_by_text("2025-01-06", exact=True).is_visible()  # the missing date
+    # The hostile tag is shown as text (escaped in the file), never run.
+    assert page.get_by_text("<script>alert(1)</script>", exact=False).first.is_visible()
+    assert dialogs == []
+    assert page.evaluate("document.scripts.length") == 0
+    # Only the file itself was requested; images are data URIs.
+    assert [url for url in requests if not url.startswith("data:")] == [report.index.as_uri()]
+
+    page.screenshot(path=str(artifacts_dir / "report-top.png"))
+    page.screenshot(path=str(artifacts_dir / "report-full.png"), full_page=True)
