@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export HF_HUB_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: env chromium demo test lint format dev dev-demo rebuild clean
+.PHONY: env chromium system-deps demo test lint format dev dev-demo rebuild clean
 
 $(BIN)/python: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -33,7 +33,17 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: tests/browser will skip (Debian: sudo apt-get install chromium)"; fi; }
 
-test: env chromium
+# tests/deploy starts a PostgreSQL server of its own and runs `docker compose config` (no Docker
+# engine): Debian's server binaries, and Compose v1 where the v2 plugin is absent.
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    || ! { docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null; }; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql docker-compose >/dev/null; \
+	  else echo "tests/deploy will skip: as root, apt-get install -y postgresql docker-compose"; fi; \
+	fi
+
+test: env chromium system-deps
 	$(BIN)/pytest
 
 lint: env
