@@ -3,7 +3,7 @@ nothing is fetched from anywhere, and no Hub string runs as script."""
 
 import pytest
 
-from tests.reports.test_html_report import render_day_report
+from tests.reports.report_dataset import render_day_report
 
 # Hand-computed from tests/reports/mart_dataset.py (see tests/reports/test_html_report.py).
 KEY_NUMBERS = ["66.7%", "83.3%", "not available", "90.0%"]
