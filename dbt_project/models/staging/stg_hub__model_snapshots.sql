@@ -1,0 +1,72 @@
+with
+
+source as (
+
+    select * from {{ source('hub', 'hub_model_snapshots') }}
+
+),
+
+-- A listing can serve a model twice when its order shifts between page requests:
+-- keep the first time it was received (the lowest rank).
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by snapshot_date, listing, model_id
+            order by rank
+        ) as nth_time_received
+
+    from source
+
+),
+
+deduplicated as (
+
+    select * from ranked
+    where nth_time_received = 1
+
+),
+
+renamed as (
+
+    select
+
+        ---------- listing
+        snapshot_date,
+        listing,
+        split_part(listing, ':', 1) as listing_kind,
+        nullif(split_part(listing, ':', 2), '') as listing_tag,
+        rank,
+        fetched_at,
+
+        ---------- model
+        model_id,
+        {{ json_text('record', 'author') }} as author,
+        {{ json_utc_timestamp('record', 'createdAt') }} as created_at,
+        {{ json_utc_timestamp('record', 'lastModified') }} as last_modified,
+
+        ---------- usage
+        {{ json_bigint('record', 'downloads') }} as downloads_30d,
+        {{ json_bigint('record', 'downloadsAllTime') }} as downloads_all_time,
+        {{ json_bigint('record', 'likes') }} as likes,
+        {{ json_double('record', 'trendingScore') }} as trending_score,
+
+        ---------- task and framework
+        {{ json_text('record', 'pipeline_tag') }} as pipeline_tag,
+        {{ json_text('record', 'library_name') }} as library_name,
+        {{ json_string_list('record', 'tags') }} as tags,
+
+        ---------- size
+        {{ json_bigint('record', 'safetensors.total') }} as safetensors_total,
+        {{ json_bigint('record', 'gguf.total') }} as gguf_total,
+
+        ---------- access (gated is false, "auto" or "manual")
+        {{ json_text('record', 'gated') }} != 'false' as is_gated,
+        {{ json_boolean('record', 'private') }} as is_private
+
+    from deduplicated
+
+)
+
+select * from renamed

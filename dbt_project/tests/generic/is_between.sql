@@ -1,0 +1,12 @@
+{#- Every non-null value of `column_name` lies in [min_value, max_value]. -#}
+{% test is_between(model, column_name, min_value, max_value) %}
+
+    select {{ column_name }}
+
+    from {{ model }}
+
+    where
+        {{ column_name }} < {{ min_value }}
+        or {{ column_name }} > {{ max_value }}
+
+{% endtest %}

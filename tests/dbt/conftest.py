@@ -1,0 +1,168 @@
+"""Fixtures for the dbt project's tests: a real DuckDB warehouse in a temporary directory, raw
+tables written from the hand-made records of `hub_records.py`, and the real dbt CLI.
+
+Each warehouse has its own target path, so tests (and parallel test runs) never share dbt's
+compiled files or its partial-parse state.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.dbt import hub_records
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DBT = Path(sys.executable).parent / "dbt"
+
+MARTS = (
+    "class_split",
+    "tags_by_class",
+    "slm_share_by_creation_month",
+    "download_share_by_creation_month",
+)
+
+# The raw tables as the ingestion creates them (docs/design.md, orchestration/defs/hub/raw_store.py).
+RAW_DDL = (
+    "create schema if not exists raw",
+    """create table if not exists raw.hub_model_snapshots (
+        snapshot_date date, listing varchar, rank integer, fetched_at timestamptz,
+        model_id varchar, record json
+    )""",
+    """create table if not exists raw.hub_listing_runs (
+        snapshot_date date, listing varchar, sort varchar, requested_n integer,
+        received_n integer, unique_n integer, rejected_n integer, exhausted boolean,
+        requests integer, started_at timestamptz, finished_at timestamptz, endpoint varchar
+    )""",
+)
+
+
+@dataclass
+class DbtResult:
+    returncode: int
+    output: str
+    run_results: dict
+
+    @property
+    def failed_nodes(self) -> dict[str, int | None]:
+        """unique_id -> failures of every node that did not succeed or pass."""
+        return {
+            result["unique_id"]: result.get("failures")
+            for result in self.run_results.get("results", [])
+            if result["status"] not in ("success", "pass")
+        }
+
+
+class Warehouse:
+    """A warehouse directory, its raw tables and dbt runs against it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / "observatory.duckdb"
+        self.target_path = root / "dbt_target"
+        self.last_build: DbtResult | None = None
+        root.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect(str(self.path)) as conn:
+            for statement in RAW_DDL:
+                conn.execute(statement)
+
+    def load_raw(self, snapshot_dates: Iterable[date], as_date: date | None = None) -> None:
+        """Replace each date's raw partition with the hand-made records (of `as_date`'s
+        listings copied under another date, when given), as the ingestion does."""
+        with duckdb.connect(str(self.path)) as conn:
+            for day in snapshot_dates:
+                target = as_date or day
+                snapshots = [(target, *row[1:]) for row in hub_records.snapshot_rows(day)]
+                runs = [(target, *row[1:]) for row in hub_records.listing_run_rows(day)]
+                conn.execute("begin")
+                conn.execute("delete from raw.hub_model_snapshots where snapshot_date = ?", [target])
+                conn.execute("delete from raw.hub_listing_runs where snapshot_date = ?", [target])
+                conn.executemany("insert into raw.hub_model_snapshots values (?, ?, ?, ?, ?, ?)", snapshots)
+                conn.executemany(
+                    "insert into raw.hub_listing_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runs
+                )
+                conn.execute("commit")
+
+    def execute(self, sql: str, params: list | None = None) -> None:
+        with duckdb.connect(str(self.path)) as conn:
+            conn.execute(sql, params or [])
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.path), read_only=True) as conn:
+            return conn.execute(sql, params or []).fetchall()
+
+    def mart(self, name: str) -> list[tuple]:
+        return self.query(f"select * from marts.{name} order by all")
+
+    def marts(self) -> dict[str, list[tuple]]:
+        return {name: self.mart(name) for name in MARTS}
+
+    def dbt(self, command: str, *args: str, dbt_vars: dict | None = None) -> DbtResult:
+        cmd = [
+            str(DBT),
+            command,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(self.target_path),
+            "--log-path",
+            str(self.root / "dbt_logs"),
+            *args,
+        ]
+        if dbt_vars:
+            cmd += ["--vars", json.dumps(dbt_vars)]
+        env = {
+            **os.environ,
+            "SLM_OBS_WAREHOUSE_DIR": str(self.root),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DO_NOT_TRACK": "1",
+        }
+        completed = subprocess.run(
+            cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+        results_path = self.target_path / "run_results.json"
+        run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
+        return DbtResult(completed.returncode, completed.stdout + completed.stderr, run_results)
+
+    def build(self, *args: str, dbt_vars: dict | None = None) -> DbtResult:
+        """`dbt build` that must succeed."""
+        result = self.dbt("build", *args, dbt_vars=dbt_vars)
+        assert result.returncode == 0, result.output
+        self.last_build = result
+        return result
+
+
+def window(first: date, last: date) -> dict:
+    """The vars of a run over the partition window [first, last], as Dagster passes them."""
+    return {"snapshot_start_date": first.isoformat(), "snapshot_end_date": last.isoformat()}
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """Both snapshot dates in raw and a full `dbt build` over them. Read-only for tests: a test
+    that changes the warehouse takes `rebuilt_copy` instead."""
+    built = Warehouse(tmp_path_factory.mktemp("built") / "warehouse")
+    built.load_raw([hub_records.DAY_1, hub_records.DAY_2])
+    built.build()
+    return built
+
+
+@pytest.fixture
+def rebuilt_copy(built_warehouse: Warehouse, tmp_path: Path) -> Warehouse:
+    """A private copy of the built warehouse's DuckDB file (dbt's target path is not copied)."""
+    root = tmp_path / "warehouse"
+    root.mkdir()
+    for path in built_warehouse.root.glob("observatory.duckdb*"):
+        shutil.copy2(path, root / path.name)
+    return Warehouse(root)

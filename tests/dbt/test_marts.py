@@ -1,0 +1,198 @@
+"""Each mart after a full `dbt build` over the hand-made history (tests/dbt/hub_records.py),
+against rows computed by hand from that table of models.
+
+Percentages are compared to 6 decimal places.
+"""
+
+from datetime import date, datetime
+
+import pytest
+
+from tests.dbt.conftest import Warehouse
+from tests.dbt.hub_records import DAY_1, DAY_2
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def rounded(rows: list[tuple]) -> list[tuple]:
+    return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+
+
+def test_build_runs_every_unit_test_and_data_test(built_warehouse: Warehouse):
+    result = built_warehouse.last_build
+    assert result is not None
+    results = result.run_results["results"]
+    assert {r["status"] for r in results} <= {"success", "pass"}
+    kinds: dict[str, int] = {}
+    for node in results:
+        kind = node["unique_id"].split(".")[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert kinds == {"seed": 1, "model": 6, "unit_test": 6, "test": 59}
+    test_names = [r["unique_id"].split(".")[2] for r in results if r["unique_id"].startswith("test.")]
+    for generic, count in [
+        ("has_every_snapshot_date_", 4),
+        ("percentages_sum_to_100_", 2),
+        ("unique_combination_of_columns_", 7),
+        ("is_between_", 2),
+    ]:
+        assert sum(generic in name for name in test_names) == count, generic
+    assert "assert_listing_runs_match_snapshots" in test_names
+
+
+def test_schemas_and_materialisations(built_warehouse: Warehouse):
+    tables = built_warehouse.query(
+        "select table_schema, table_name, table_type from information_schema.tables "
+        "where table_schema != 'raw' order by all"
+    )
+    assert tables == [
+        ("intermediate", "int_model_snapshots__classified", "VIEW"),
+        ("marts", "class_split", "BASE TABLE"),
+        ("marts", "download_share_by_creation_month", "BASE TABLE"),
+        ("marts", "slm_share_by_creation_month", "BASE TABLE"),
+        ("marts", "tags_by_class", "BASE TABLE"),
+        ("staging", "hub_pipeline_tags", "BASE TABLE"),
+        ("staging", "stg_hub__model_snapshots", "VIEW"),
+    ]
+
+
+def test_staging_keeps_one_row_per_listing_and_model_at_its_lowest_rank(built_warehouse: Warehouse):
+    rows = built_warehouse.query(
+        "select rank, model_id, downloads_30d from staging.stg_hub__model_snapshots "
+        "where snapshot_date = ? and listing = 'top' order by rank",
+        [DAY_2],
+    )
+    assert rows == [
+        (1, "acme/tiny-bert", 1000),
+        (2, "acme/chat-7b", 500),
+        (3, "acme/chat-7b-gguf", 300),
+        (5, "acme/mystery", 200),
+        (6, "big/llm-70b", 100),
+    ]
+
+
+def _ts(*parts: int) -> datetime:
+    return datetime(*parts)
+
+
+def test_classification_of_each_model(built_warehouse: Warehouse):
+    rows = built_warehouse.query(
+        "select distinct model_id, parameter_count, parameter_source, model_class, size_bucket, "
+        "created_at, is_gated "
+        "from intermediate.int_model_snapshots__classified order by model_id"
+    )
+    assert rows == [
+        ("acme/chat-7b", 7_000_000_000, "safetensors", "LLM", "sub_10b", _ts(2024, 5, 10, 12), True),
+        ("acme/chat-7b-gguf", 6_999_999_999, "gguf", "SLM", "sub_10b", _ts(2024, 5, 20), False),
+        ("acme/mystery", None, "unknown", "unknown", "unknown", _ts(2024, 6, 1), True),
+        ("acme/tiny-bert", 110_000_000, "safetensors", "SLM", "very_small", _ts(2023, 6, 15, 8), False),
+        ("big/llm-70b", 70_000_000_000, "safetensors", "LLM", "very_large", _ts(2024, 6, 30, 23, 30), False),
+        ("new/fresh", None, "unknown", "unknown", "unknown", _ts(2025, 1, 7), False),
+        (
+            "uni/tiny-mlm",
+            500_000_000,
+            "safetensors",
+            "SLM",
+            "very_small",
+            _ts(2024, 12, 31, 23, 59, 59),
+            False,
+        ),
+    ]
+
+
+def test_class_split(built_warehouse: Warehouse):
+    assert rounded(built_warehouse.mart("class_split")) == [
+        (DAY_1, "pipeline_tag:fill-mask", "SLM", 1, 100.0),
+        (DAY_1, "pipeline_tag:text-generation", "LLM", 1, 50.0),
+        (DAY_1, "pipeline_tag:text-generation", "unknown", 1, 50.0),
+        (DAY_1, "top", "LLM", 1, 33.333333),
+        (DAY_1, "top", "SLM", 1, 33.333333),
+        (DAY_1, "top", "unknown", 1, 33.333333),
+        (DAY_2, "new", "unknown", 1, 100.0),
+        (DAY_2, "pipeline_tag:fill-mask", "SLM", 2, 100.0),
+        (DAY_2, "pipeline_tag:text-generation", "LLM", 2, 50.0),
+        (DAY_2, "pipeline_tag:text-generation", "SLM", 1, 25.0),
+        (DAY_2, "pipeline_tag:text-generation", "unknown", 1, 25.0),
+        # acme/chat-7b, served twice, counts once
+        (DAY_2, "top", "LLM", 2, 40.0),
+        (DAY_2, "top", "SLM", 2, 40.0),
+        (DAY_2, "top", "unknown", 1, 20.0),
+    ]
+
+
+def test_tags_by_class_counts_task_tags_of_the_top_listing_only(built_warehouse: Warehouse):
+    # No en, license:*, region:*, conversational, gguf, base_model:*, arxiv:* ...; the fill-mask
+    # listing's uni/tiny-mlm is not in the top listing.
+    assert built_warehouse.mart("tags_by_class") == [
+        (DAY_1, "LLM", "text-generation", 1),
+        (DAY_1, "SLM", "fill-mask", 1),
+        (DAY_1, "unknown", "text-generation", 1),
+        (DAY_2, "LLM", "image-text-to-text", 1),
+        (DAY_2, "LLM", "text-generation", 2),
+        (DAY_2, "SLM", "fill-mask", 1),
+        (DAY_2, "SLM", "text-generation", 1),
+        (DAY_2, "unknown", "text-generation", 1),
+    ]
+
+
+def test_slm_share_by_creation_month(built_warehouse: Warehouse):
+    # (snapshot_date, scope, creation_month, n_slm, n_llm, n_unknown, slm_pct)
+    assert rounded(built_warehouse.mart("slm_share_by_creation_month")) == [
+        (DAY_1, "all", date(2023, 6, 1), 1, 0, 0, 100.0),
+        (DAY_1, "all", date(2024, 5, 1), 0, 1, 0, 0.0),
+        (DAY_1, "all", date(2024, 6, 1), 0, 0, 1, None),
+        (DAY_1, "fill-mask", date(2023, 6, 1), 1, 0, 0, 100.0),
+        (DAY_1, "text-generation", date(2024, 5, 1), 0, 1, 0, 0.0),
+        (DAY_1, "text-generation", date(2024, 6, 1), 0, 0, 1, None),
+        (DAY_2, "all", date(2023, 6, 1), 1, 0, 0, 100.0),
+        (DAY_2, "all", date(2024, 5, 1), 1, 1, 0, 50.0),
+        # big/llm-70b, created 2024-06-30 23:30 UTC, stays in June
+        (DAY_2, "all", date(2024, 6, 1), 0, 1, 1, 0.0),
+        # the tag's own listing: uni/tiny-mlm counts here though it is not in the top listing
+        (DAY_2, "fill-mask", date(2023, 6, 1), 1, 0, 0, 100.0),
+        (DAY_2, "fill-mask", date(2024, 12, 1), 1, 0, 0, 100.0),
+        (DAY_2, "text-generation", date(2024, 5, 1), 1, 1, 0, 50.0),
+        (DAY_2, "text-generation", date(2024, 6, 1), 0, 1, 1, 0.0),
+    ]
+
+
+def test_download_share_by_creation_month(built_warehouse: Warehouse):
+    # (snapshot_date, model_class, creation_month, downloads_30d, share_pct); acme/chat-7b's
+    # second serving (999 downloads) and the unknown-size acme/mystery do not count.
+    assert rounded(built_warehouse.mart("download_share_by_creation_month")) == [
+        (DAY_1, "LLM", date(2024, 5, 1), 450, 100.0),
+        (DAY_1, "SLM", date(2023, 6, 1), 900, 100.0),
+        (DAY_2, "LLM", date(2024, 5, 1), 500, 83.333333),
+        (DAY_2, "LLM", date(2024, 6, 1), 100, 16.666667),
+        (DAY_2, "SLM", date(2023, 6, 1), 1000, 76.923077),
+        (DAY_2, "SLM", date(2024, 5, 1), 300, 23.076923),
+    ]
+
+
+def test_mart_column_types(built_warehouse: Warehouse):
+    columns = built_warehouse.query(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'marts' order by table_name, ordinal_position"
+    )
+    assert columns == [
+        ("class_split", "snapshot_date", "DATE"),
+        ("class_split", "listing", "VARCHAR"),
+        ("class_split", "model_class", "VARCHAR"),
+        ("class_split", "n_models", "BIGINT"),
+        ("class_split", "pct", "DOUBLE"),
+        ("download_share_by_creation_month", "snapshot_date", "DATE"),
+        ("download_share_by_creation_month", "model_class", "VARCHAR"),
+        ("download_share_by_creation_month", "creation_month", "DATE"),
+        ("download_share_by_creation_month", "downloads_30d", "BIGINT"),
+        ("download_share_by_creation_month", "share_pct", "DOUBLE"),
+        ("slm_share_by_creation_month", "snapshot_date", "DATE"),
+        ("slm_share_by_creation_month", "scope", "VARCHAR"),
+        ("slm_share_by_creation_month", "creation_month", "DATE"),
+        ("slm_share_by_creation_month", "n_slm", "BIGINT"),
+        ("slm_share_by_creation_month", "n_llm", "BIGINT"),
+        ("slm_share_by_creation_month", "n_unknown", "BIGINT"),
+        ("slm_share_by_creation_month", "slm_pct", "DOUBLE"),
+        ("tags_by_class", "snapshot_date", "DATE"),
+        ("tags_by_class", "model_class", "VARCHAR"),
+        ("tags_by_class", "tag", "VARCHAR"),
+        ("tags_by_class", "n_models", "BIGINT"),
+    ]
