@@ -12,9 +12,6 @@
 """
 
 import os
-import shutil
-import sys
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -34,12 +31,6 @@ def _int_from_env(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {value!r}") from None
 
 
-def _dbt_executable() -> str:
-    # The dbt installed beside this interpreter, so the project works without an activated venv.
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"
-
-
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
@@ -54,6 +45,6 @@ def resources() -> dg.Definitions:
                 page_size=_int_from_env("SLM_OBS_PAGE_SIZE", 1_000),
             ),
             "warehouse": WarehouseResource(directory=warehouse_dir_from_env()),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
+            "dbt": DbtCliResource(project_dir=dbt_project),
         }
     )

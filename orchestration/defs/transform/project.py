@@ -1,14 +1,39 @@
-"""The dbt project, located once and prepared (manifest parsed) when it is missing or in dev."""
+"""The dbt project, located once and its manifest parsed whenever it is missing or stale."""
 
+import os
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+_SOURCE_DIRS = ("models", "macros", "seeds", "tests")
+
+# dagster-dbt runs `dbt` from PATH. Put this interpreter's scripts first, as activating the
+# virtual environment would: `.venv/bin/pytest` or `make demo` then find the locked dbt.
+_SCRIPTS_DIR = str(Path(sys.executable).parent)
+if os.environ.get("PATH", "").split(os.pathsep)[0] != _SCRIPTS_DIR:
+    os.environ["PATH"] = os.pathsep.join([_SCRIPTS_DIR, os.environ.get("PATH", "")])
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _manifest_is_stale() -> bool:
+    """True without a manifest, or when a dbt source file changed after it was parsed."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    sources = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    sources += [
+        path for folder in _SOURCE_DIRS for path in (DBT_PROJECT_DIR / folder).rglob("*") if path.is_file()
+    ]
+    parsed_at = manifest.stat().st_mtime
+    return any(path.stat().st_mtime > parsed_at for path in sources)
+
+
 # `dagster dev` re-parses on every load; elsewhere (tests, the demo, a fresh clone running
-# `dagster definitions validate`) the manifest is parsed once if it is not there yet.
+# `dagster definitions validate`) the manifest is parsed when it is missing or older than the
+# project, so the assets never describe a dbt project that no longer exists.
 dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
+if _manifest_is_stale():
     dbt_project.preparer.prepare(dbt_project)
