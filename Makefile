@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export HF_HUB_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: env chromium system-deps demo test lint format dev dev-demo rebuild clean
+.PHONY: env chromium system-deps docs demo test lint format dev dev-demo rebuild clean
 
 $(BIN)/python: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -63,6 +63,14 @@ dev: env
 # The same UI over the simulated Hub and the demo warehouse (run `make demo` first for history).
 dev-demo: env
 	$(BIN)/python -m orchestration.dev --demo --warehouse-dir $(DEMO_DIR)
+
+# dbt's documentation of every model and column, with the catalog of DOCS_WAREHOUSE (default: the
+# demo's), as one self-contained page: dbt_project/target/docs/static_index.html.
+DOCS_WAREHOUSE ?= $(DEMO_DIR)
+docs: env
+	SLM_OBS_WAREHOUSE_DIR=$(abspath $(DOCS_WAREHOUSE)) $(BIN)/dbt docs generate --static \
+	  --project-dir dbt_project --profiles-dir dbt_project --target-path target/docs
+	@echo "open dbt_project/target/docs/static_index.html"
 
 # Recreate the DuckDB file of WAREHOUSE (default: the live one) from its Parquet archive.
 WAREHOUSE ?= warehouse
