@@ -1,6 +1,8 @@
 """The figures asset: the study's charts for a snapshot date, rendered from the marts."""
 
+import base64
 from datetime import timedelta
+from pathlib import Path
 
 import dagster as dg
 
@@ -10,6 +12,9 @@ from orchestration.defs.reports.study_figures import render_study_figure_set
 from orchestration.markdown import escape_markdown
 from orchestration.partitions import daily_partitions
 from orchestration.warehouse import WarehouseResource
+
+# Shown inline in the Dagster UI (the rest are linked by path): the study's headline question.
+PREVIEWED_FIGURES = ("class_split.png", "slm_share_by_creation_month.png")
 
 STUDY_MARTS = (
     "class_split",
@@ -49,5 +54,15 @@ def study_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             "directory": dg.MetadataValue.path(str(out_dir)),
             "report": dg.MetadataValue.path(str(report.dated)),
             "captions": dg.MetadataValue.md(captions),
+            "preview": dg.MetadataValue.md(
+                "\n\n".join(
+                    _inline_png(out_dir / name) for name in PREVIEWED_FIGURES if (out_dir / name).exists()
+                )
+            ),
         }
     )
+
+
+def _inline_png(path: Path) -> str:
+    encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"![{escape_markdown(path.stem)}](data:image/png;base64,{encoded})"
