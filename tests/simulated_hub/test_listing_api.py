@@ -15,27 +15,14 @@ import numpy as np
 import pytest
 from huggingface_hub import HfApi, ModelInfo
 
+from orchestration.defs.hub.listings import EXPANDED_FIELDS
 from orchestration.simulated_hub.hub_json import DEFAULT_LISTING_FIELDS, FULL_LISTING_FIELDS
 from orchestration.simulated_hub.server import SimulatedHub
 from orchestration.simulated_hub.world import SyntheticWorld
 from tests.simulated_hub.conftest import TODAY
 
-LISTING_EXPAND = [
-    "author",
-    "createdAt",
-    "lastModified",
-    "downloads",
-    "downloadsAllTime",
-    "likes",
-    "trendingScore",
-    "pipeline_tag",
-    "library_name",
-    "tags",
-    "safetensors",
-    "gguf",
-    "gated",
-    "private",
-]
+# What the pipeline expands, so these tests exercise the exact request it sends.
+LISTING_EXPAND = list(EXPANDED_FIELDS)
 
 
 def api(hub: SimulatedHub, day: date = TODAY) -> HfApi:
