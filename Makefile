@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export HF_HUB_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: env chromium system-deps docs demo test lint format dev dev-demo rebuild clean
+.PHONY: env chromium system-deps docs demo test lint format dev dev-demo rebuild clean bench
 
 $(BIN)/python: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -43,8 +43,10 @@ system-deps:
 	  else echo "tests/deploy will skip: as root, apt-get install -y postgresql docker-compose"; fi; \
 	fi
 
+# Two workers (the machines have 2 cores): a folder's tests stay together (tests/conftest.py),
+# and the long process-killing and pipeline tests of one folder overlap those of another.
 test: env chromium system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: env
 	$(BIN)/ruff check .
@@ -76,6 +78,11 @@ docs: env
 WAREHOUSE ?= warehouse
 rebuild: env
 	$(BIN)/python -m orchestration.rebuild --warehouse-dir $(WAREHOUSE)
+
+# The benchmarks (issue 7) on the simulated Hub: bench/results.json and bench/results.md, about
+# 15 minutes on 2 cores (`$(BIN)/python -m bench --quick` for a smaller run).
+bench: env
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(DEMO_DIR) dbt_project/target dbt_project/logs

@@ -26,6 +26,21 @@ def warehouse_dir_from_env() -> str:
     return os.environ.get(WAREHOUSE_DIR_ENV, DEFAULT_WAREHOUSE_DIR)
 
 
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this machine still runs (a zombie, killed but not reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no /proc (macOS): the signal said it exists
+        return True
+    return state != "Z"
+
+
 class WarehouseResource(dg.ConfigurableResource):
     """The warehouse directory: the DuckDB file, the Parquet archive and the rendered figures."""
 

@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,20 @@ def shared_file(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: ../shared is only beside the repository in CI and dev sessions")
     return path
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs two xdist workers with `--dist loadgroup`: a folder's tests (or a top-level
+    file's) stay on one worker, since they share session fixtures (a pipeline run, a server)."""
+    tests_dir = Path(__file__).resolve().parent
+    for item in items:
+        relative = item.path.resolve().relative_to(tests_dir)
+        group = relative.parts[0] if len(relative.parts) > 1 else relative.stem
+        item.add_marker(pytest.mark.xdist_group(group))

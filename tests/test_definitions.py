@@ -55,3 +55,24 @@ def test_assets_are_grouped_by_layer_and_described():
         key.to_user_string() for key in graph.get_all_asset_keys() if not graph.get(key).description
     ]
     assert undescribed == []
+
+
+def test_only_the_ingestion_jobs_reach_the_hub():
+    """`rebuild_marts` (the demo's last step, `make rebuild`) must run with the Hub unreachable."""
+    from tests.pipeline_harness import load_definitions
+
+    definitions = load_definitions()
+    graph = definitions.resolve_asset_graph()
+
+    def hub_assets(job_name: str) -> set[str]:
+        job = definitions.resolve_job_def(job_name)
+        return {
+            key.to_user_string()
+            for key in job.asset_layer.executable_asset_keys
+            if "hub" in graph.get(key).assets_def.required_resource_keys
+        }
+
+    ingestion = {"raw/hub_model_snapshots", "raw/hub_model_details"}
+    assert hub_assets("hub_snapshot") == ingestion
+    assert hub_assets("daily_snapshot") == ingestion
+    assert hub_assets("rebuild_marts") == set()

@@ -1,7 +1,10 @@
 """The whole path, real at every step: simulated Hub -> huggingface_hub -> DuckDB -> dbt -> figures.
 
 Expected values are computed here, in Python, from the simulated Hub's own records and ground
-truth, never by re-running the project's SQL.
+truth, never by re-running the project's SQL. Model classes: each model's resolved class (the
+size resolution of intermediate.int_model_sizes: safetensors, gguf, base model, name) is checked
+against the world's true parameter counts (>= 99 % agreement among models of known size); the
+marts are then checked to count those per-model classes over the served records exactly.
 """
 
 import csv
@@ -11,20 +14,20 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
 
 from orchestration.date_range_runs import materialize_date_range
 from orchestration.defs.hub.hub_client import HubClientResource
 from orchestration.defs.hub.listings import EXPANDED_FIELDS
-from orchestration.instance import prepare_dagster_home
+from orchestration.markdown import escape_markdown
+from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.conftest import REPO_ROOT
-from tests.pipeline_harness import environment, load_definitions
+from tests.pipeline_harness import ListingSizes, environment, simulated_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -45,27 +48,26 @@ class Pipeline:
         with duckdb.connect(str(self.warehouse_dir / "observatory.duckdb"), read_only=True) as conn:
             return conn.execute(sql, params or []).fetchall()
 
+    @cached_property
+    def classes(self) -> dict[str, str]:
+        """Each model's class as the pipeline resolved it (checked against ground truth below)."""
+        rows = self.query(
+            "select distinct model_id, model_class from intermediate.int_model_snapshots__classified"
+        )
+        return dict(rows)
+
+    def model_class(self, record: dict) -> str:
+        return self.classes[record["id"]]
+
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory) -> Pipeline:
     world = SyntheticWorld(WorldConfig(today=DAYS[-1]))
     warehouse_dir = tmp_path_factory.mktemp("warehouse")
-    with SimulatedHub(world, page_size_cap=1000) as hub:
-        env = {
-            "SLM_OBS_HUB_ENDPOINT": hub.endpoint_template,
-            "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
-            "SLM_OBS_TOP_N": str(TOP_N),
-            "SLM_OBS_PER_TAG_N": str(PER_TAG_N),
-            "SLM_OBS_N_TAGS": str(N_TAGS),
-            "SLM_OBS_PAGE_SIZE": str(PAGE_SIZE),
-            "DAGSTER_HOME": str(prepare_dagster_home(warehouse_dir / "dagster_home")),
-        }
-        with environment(env):
-            definitions = load_definitions()
-            instance = dg.DagsterInstance.get()
-            result = materialize_date_range(definitions, instance, DAYS[0], DAYS[-1])
-            yield Pipeline(world, warehouse_dir, definitions, instance, result)
-            instance.dispose()
+    sizes = ListingSizes(TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE)
+    with simulated_pipeline(world, warehouse_dir, sizes) as (_, definitions, instance):
+        result = materialize_date_range(definitions, instance, DAYS[0], DAYS[-1])
+        yield Pipeline(world, warehouse_dir, definitions, instance, result)
 
 
 def served(world: SyntheticWorld, index: int, day: date) -> dict:
@@ -78,18 +80,11 @@ def served_top(world: SyntheticWorld, day: date) -> list[dict]:
     return [served(world, i, day) for i in world.listing(day, sort="downloads")[:TOP_N]]
 
 
-def parameter_count(record: dict) -> int | None:
-    for field in ("safetensors", "gguf"):
-        if isinstance(record.get(field), dict) and record[field].get("total") is not None:
-            return record[field]["total"]
-    return None
+def true_class(world: SyntheticWorld, model_id: str) -> str:
+    return "LLM" if world.true_parameters_of(model_id) >= SLM_MAX_PARAMS else "SLM"
 
 
-def model_class(record: dict) -> str:
-    count = parameter_count(record)
-    if count is None:
-        return "unknown"
-    return "LLM" if count >= SLM_MAX_PARAMS else "SLM"
+MIN_CLASS_AGREEMENT = 0.99
 
 
 def test_run_succeeds_and_reports_requests(pipeline: Pipeline):
@@ -102,6 +97,24 @@ def test_run_succeeds_and_reports_requests(pipeline: Pipeline):
     assert {m.partition for m in materializations} == {d.isoformat() for d in DAYS}
     runs = pipeline.query("select sum(requests) from raw.hub_listing_runs")[0][0]
     assert materializations[0].metadata["list_requests"].value == runs
+
+
+def test_the_snapshot_metadata_names_the_days_top_models_and_completeness(pipeline: Pipeline):
+    last = next(
+        event.materialization
+        for event in pipeline.result.get_asset_materialization_events()
+        if event.materialization.asset_key == dg.AssetKey(["raw", "hub_model_snapshots"])
+        and event.materialization.partition == DAYS[-1].isoformat()
+    )
+    assert last.metadata["completeness"].value == 1.0  # a healthy Hub serves every model asked for
+    rows = [line for line in last.metadata["top_models"].value.splitlines() if line.startswith("| ")][2:]
+    top = pipeline.world.listing(DAYS[-1], sort="downloads")[:10]
+    downloads = pipeline.world.downloads_30d(DAYS[-1])
+    expected = [
+        f"| {rank} | {escape_markdown(pipeline.world.model_ids[i])} | {int(downloads[i]):,}"
+        for rank, i in enumerate(top, start=1)
+    ]
+    assert [row.rsplit("|", 2)[0].strip() for row in rows] == expected
 
 
 def test_top_listing_is_the_hubs_top_n_in_order(pipeline: Pipeline):
@@ -172,9 +185,24 @@ def test_tag_listings_are_the_leading_tags_of_the_top_listing(pipeline: Pipeline
     assert {row[0] for row in stored} == expected
 
 
+def test_resolved_classes_agree_with_ground_truth(pipeline: Pipeline):
+    world = pipeline.world
+    known = {model_id: cls for model_id, cls in pipeline.classes.items() if cls != "unknown"}
+    agreeing = sum(true_class(world, model_id) == cls for model_id, cls in known.items())
+    assert agreeing >= MIN_CLASS_AGREEMENT * len(known)
+    # and so the top listing's class counts stay within that bound of the true counts
+    for day in DAYS:
+        top = [world.model_ids[i] for i in world.listing(day, sort="downloads")[:TOP_N]]
+        resolved = [model_id for model_id in top if known.get(model_id)]
+        for cls in ("SLM", "LLM"):
+            stored = sum(known[model_id] == cls for model_id in resolved)
+            truth = sum(true_class(world, model_id) == cls for model_id in resolved)
+            assert abs(stored - truth) <= (1 - MIN_CLASS_AGREEMENT) * len(resolved)
+
+
 def test_class_split_matches_the_served_records(pipeline: Pipeline):
     for day in DAYS:
-        counts = Counter(model_class(record) for record in served_top(pipeline.world, day))
+        counts = Counter(pipeline.model_class(record) for record in served_top(pipeline.world, day))
         stored = pipeline.query(
             "select model_class, n_models, pct from marts.class_split "
             "where snapshot_date = ? and listing = 'top'",
@@ -191,7 +219,7 @@ def test_download_share_by_creation_month_matches_ground_truth(pipeline: Pipelin
     downloads_30d = world.downloads_30d(day)
     by_class_month: dict[tuple[str, date], int] = defaultdict(int)
     for i in world.listing(day, sort="downloads")[:TOP_N]:
-        cls = model_class(served(world, i, day))
+        cls = pipeline.model_class(served(world, i, day))
         if cls != "unknown":
             created = world.created_date_of(world.model_ids[i])
             by_class_month[(cls, created.replace(day=1))] += int(downloads_30d[i])
@@ -220,7 +248,7 @@ def test_slm_share_by_creation_month_per_tag_uses_the_tags_own_listing(pipeline:
     counts: dict[date, Counter] = defaultdict(Counter)
     for i in world.listing(day, sort="downloads", pipeline_tag=tag)[:PER_TAG_N]:
         record = served(world, i, day)
-        counts[world.created_date_of(world.model_ids[i]).replace(day=1)][model_class(record)] += 1
+        counts[world.created_date_of(world.model_ids[i]).replace(day=1)][pipeline.model_class(record)] += 1
     stored = pipeline.query(
         "select creation_month, n_slm, n_llm, n_unknown, slm_pct from marts.slm_share_by_creation_month "
         "where snapshot_date = ? and scope = ?",
@@ -243,7 +271,7 @@ def test_tags_by_class_counts_task_tags_only(pipeline: Pipeline):
     expected: Counter = Counter()
     for record in served_top(pipeline.world, day):
         for tag in set(record.get("tags") or []) & task_tags:
-            expected[(model_class(record), tag)] += 1
+            expected[(pipeline.model_class(record), tag)] += 1
     stored = pipeline.query(
         "select model_class, tag, n_models from marts.tags_by_class where snapshot_date = ?", [day]
     )

@@ -4,7 +4,9 @@ import dagster as dg
 
 from orchestration.partitions import daily_partitions
 
-RAW_SNAPSHOTS = dg.AssetSelection.keys(["raw", "hub_model_snapshots"])
+RAW_SNAPSHOTS = dg.AssetSelection.assets(["raw", "hub_model_snapshots"])
+# What asks the Hub: the listings, then the few base models they name but never serve.
+HUB_INGESTION = RAW_SNAPSHOTS | dg.AssetSelection.assets(["raw", "hub_model_details"])
 # Everything built from the snapshots, plus what those assets read besides them (dbt seeds).
 FROM_SNAPSHOTS = RAW_SNAPSHOTS.downstream().upstream()
 
@@ -17,14 +19,14 @@ daily_snapshot_job = dg.define_asset_job(
 
 hub_snapshot_job = dg.define_asset_job(
     name="hub_snapshot",
-    selection=RAW_SNAPSHOTS,
+    selection=HUB_INGESTION,
     partitions_def=daily_partitions,
     description="Snapshot the Hub only (catch up several days, then rebuild the marts once).",
 )
 
 rebuild_marts_job = dg.define_asset_job(
     name="rebuild_marts",
-    selection=FROM_SNAPSHOTS - RAW_SNAPSHOTS,
+    selection=FROM_SNAPSHOTS - HUB_INGESTION,
     partitions_def=daily_partitions,
     description="Rebuild every dbt model and figure from raw, without calling the Hub.",
 )

@@ -12,7 +12,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.instance import prepare_dagster_home
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, free_port
 
 ARTIFACTS_DIR = REPO_ROOT / "tests" / "artifacts" / "browser"
 CHROMIUM_ENV = "SLM_OBS_CHROMIUM"
@@ -98,12 +97,6 @@ def browser_page(browser_context):
 def artifacts_dir() -> Path:
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS_DIR
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _restore_sigint() -> None:

@@ -12,7 +12,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,18 +23,11 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, free_port
 
 DEPLOY_DIR = REPO_ROOT / "deploy"
 VENV_BIN = Path(sys.executable).parent
 INSTALL_HINT = "install PostgreSQL's server: `apt-get install -y postgresql` (as root)"
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def stop_process(process: subprocess.Popen, first_signal: int = signal.SIGTERM, timeout: float = 20) -> None:

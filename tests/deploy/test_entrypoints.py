@@ -28,8 +28,8 @@ from dagster_graphql import DagsterGraphQLClient
 
 from orchestration.simulated_hub.server import SimulatedHub
 from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
-from tests.conftest import REPO_ROOT
-from tests.deploy.conftest import DEPLOY_DIR, VENV_BIN, PostgresServer, free_port, running, wait_until
+from tests.conftest import REPO_ROOT, free_port
+from tests.deploy.conftest import DEPLOY_DIR, VENV_BIN, PostgresServer, running, wait_until
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 IMAGE_WORKSPACE = "/opt/dagster/dagster_home/workspace.yaml"

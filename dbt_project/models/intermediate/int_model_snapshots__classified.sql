@@ -6,20 +6,29 @@ snapshots as (
 
 ),
 
+sizes as (
+
+    select * from {{ ref('int_model_sizes') }}
+
+),
+
+-- Each model's resolved size (int_model_sizes: safetensors, gguf, base model, name), the same
+-- on every snapshot date: the latest knowledge of the model, from every snapshot.
 sized as (
 
     select
-        *,
-
-        -- safetensors counts the weights' parameters; a GGUF-only repository reports its own.
-        coalesce(safetensors_total, gguf_total) as parameter_count,
-        case
-            when safetensors_total is not null then 'safetensors'
-            when gguf_total is not null then 'gguf'
-            else 'unknown'
-        end as parameter_source
+        snapshots.*,
+        sizes.parameter_count,
+        sizes.nominal_parameter_count,
+        sizes.size_resolved_from,
+        sizes.size_lineage_depth,
+        coalesce(sizes.parameter_source, 'unknown') as parameter_source,
+        coalesce(sizes.parameter_confidence, 'none') as parameter_confidence
 
     from snapshots
+
+    left join sizes
+        on snapshots.model_id = sizes.model_id
 
 ),
 
@@ -27,7 +36,8 @@ classified as (
 
     select
         *,
-        {{ model_class('parameter_count') }} as model_class,
+        {{ model_class(class_parameter_count('parameter_count', 'nominal_parameter_count')) }}
+            as model_class,
         {{ size_bucket('parameter_count') }} as size_bucket
 
     from sized

@@ -36,7 +36,11 @@ renamed as (
         snapshot_date,
         listing,
         split_part(listing, ':', 1) as listing_kind,
-        nullif(split_part(listing, ':', 2), '') as listing_tag,
+        -- everything after the first ':', since a tag may itself hold ':'
+        case
+            when position(':' in listing) > 0
+                then nullif(substring(listing, position(':' in listing) + 1), '')
+        end as listing_tag,
         rank,
         fetched_at,
 
@@ -60,6 +64,8 @@ renamed as (
         ---------- size
         {{ json_bigint('record', 'safetensors.total') }} as safetensors_total,
         {{ json_bigint('record', 'gguf.total') }} as gguf_total,
+        -- the dtypes of safetensors.parameters: I32/U8 mark packed quantized weights
+        {{ size_safetensors_dtypes('record') }} as safetensors_dtypes,
 
         ---------- access (gated is false, "auto" or "manual")
         {{ json_text('record', 'gated') }} != 'false' as is_gated,

@@ -1,7 +1,6 @@
 """The ingestion asset: one daily snapshot of the Hub's most-downloaded models."""
 
 import math
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
@@ -23,6 +22,8 @@ from orchestration.defs.hub.raw_store import (
     claim_warehouse,
     load_partition_from_archive,
     newest_created_at_before,
+    remove_orphans,
+    spool_dir,
 )
 from orchestration.markdown import escape_markdown
 from orchestration.partitions import daily_partitions
@@ -43,6 +44,9 @@ def hub_model_snapshots(
     """Daily snapshot of the Hub's top N models by downloads and the top M of each leading pipeline tag."""
     window = context.partition_time_window
     days = [window.start.date() + timedelta(days=i) for i in range((window.end - window.start).days)]
+    # A run killed earlier (SIGKILL, OOM) may have left a spool or a temporary archive file.
+    for orphan in remove_orphans(warehouse.root, warehouse.archive_dir):
+        context.log.info(f"removed {orphan.relative_to(warehouse.root)}, left by a process that is gone")
     summaries = [_snapshot_one_day(context, hub, warehouse, day) for day in days]
     last = summaries[-1]
     return dg.MaterializeResult(
@@ -52,11 +56,18 @@ def hub_model_snapshots(
             "rejected_records": dg.MetadataValue.int(sum(s["rejected"] for s in summaries)),
             "list_requests": dg.MetadataValue.int(sum(s["requests"] for s in summaries)),
             "listings": dg.MetadataValue.int(last["listings"]),
+            # the thinnest listing of the last day: below `min_completeness` nothing is written
+            "completeness": dg.MetadataValue.float(round(min(run.completeness for run in last["runs"]), 4)),
             "page_size": dg.MetadataValue.int(hub.page_size),
             "per_listing": dg.MetadataValue.md(_listing_table(last)),
+            "top_models": dg.MetadataValue.md(_top_models_table(last)),
             "archive": dg.MetadataValue.path(str(warehouse.archive_dir)),
         }
     )
+
+
+# How many of the day's most-downloaded models the asset's metadata lists.
+TOP_MODELS_SHOWN = 10
 
 
 class IncompleteSnapshot(RuntimeError):
@@ -67,12 +78,14 @@ def _snapshot_one_day(
     context: dg.AssetExecutionContext, hub: HubClientResource, warehouse: WarehouseResource, day: date
 ) -> dict:
     endpoint = hub.endpoint_for(day)
-    spool = SnapshotSpool(warehouse.root / ".spool" / f"{day.isoformat()}-{uuid.uuid4().hex[:8]}", day)
+    spool = SnapshotSpool(spool_dir(warehouse.root, day), day)
     try:
         top_records: list[dict] = []
         _crawl(context, hub, spool, endpoint, top_listing(hub.top_n), keep=top_records)
         for tag in leading_pipeline_tags(top_records, hub.n_tags):
             _crawl(context, hub, spool, endpoint, pipeline_tag_listing(tag, hub.per_tag_n))
+        top_models = [record for record in top_records if isinstance(record.get("id"), str)]
+        top_models = top_models[:TOP_MODELS_SHOWN]
         del top_records
         _crawl(
             context,
@@ -100,6 +113,7 @@ def _snapshot_one_day(
         "requests": sum(run.requests for run in spool.runs),
         "listings": len(spool.runs),
         "runs": spool.runs,
+        "top_models": top_models,
     }
 
 
@@ -178,12 +192,31 @@ def _listing_table(summary: dict) -> str:
     lines = [
         f"Listings of {summary['snapshot_date']}",
         "",
-        "| listing | requested | received | unique | rejected | requests |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| listing | requested | received | unique | rejected | completeness | requests |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [
         f"| {escape_markdown(run.listing)} | {run.requested_n} | {run.received_n} | {run.unique_n} "
-        f"| {run.rejected_n} | {run.requests} |"
+        f"| {run.rejected_n} | {run.completeness:.1%} | {run.requests} |"
         for run in summary["runs"]
     ]
     return "\n".join(lines)
+
+
+def _top_models_table(summary: dict) -> str:
+    lines = [
+        f"Most-downloaded models of {summary['snapshot_date']} (30-day downloads as the Hub reports them)",
+        "",
+        "| rank | model | downloads (30 days) | pipeline tag |",
+        "| ---: | --- | ---: | --- |",
+    ]
+    lines += [
+        f"| {rank} | {escape_markdown(record['id'])} | {_count(record.get('downloads'))} "
+        f"| {escape_markdown(str(record.get('pipeline_tag') or ''))} |"
+        for rank, record in enumerate(summary["top_models"], start=1)
+    ]
+    return "\n".join(lines)
+
+
+def _count(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else "?"

@@ -3,6 +3,10 @@
 Each check reads the latest snapshot date's listing runs on a short read-only connection. The
 completeness bound itself is enforced before anything is written (a thin snapshot fails its run);
 these checks make the margins visible day after day.
+
+The checks are in the "warehouse" pool like the writers: a read-only DuckDB connection in one
+process makes a writer in another fail (a dbt build of a concurrent run), so the pool serialises
+every step that opens the file.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -16,6 +20,9 @@ from orchestration.warehouse import WarehouseResource
 MAX_DUPLICATE_RATE = 0.01
 MAX_REJECTED_RATE = 0.01
 MAX_SNAPSHOT_AGE = timedelta(hours=48)
+# Percentage points the share of `top` models with a known parameter count may lose in a day.
+MAX_PARAMETER_COVERAGE_DROP = 5.0
+WAREHOUSE_POOL = "warehouse"
 
 _LATEST_RUNS_SQL = """
 select listing, requested_n, received_n, unique_n, rejected_n, exhausted, snapshot_date
@@ -30,7 +37,11 @@ def _latest_runs(warehouse: WarehouseResource) -> list[tuple]:
         return conn.execute(_LATEST_RUNS_SQL).fetchall()
 
 
-@dg.asset_check(asset=hub_model_snapshots, description="Every listing holds enough distinct valid models.")
+@dg.asset_check(
+    asset=hub_model_snapshots,
+    pool=WAREHOUSE_POOL,
+    description="Every listing holds enough distinct valid models.",
+)
 def listing_completeness(warehouse: WarehouseResource, hub: HubClientResource) -> dg.AssetCheckResult:
     rows = _latest_runs(warehouse)
     shares = {
@@ -49,7 +60,9 @@ def listing_completeness(warehouse: WarehouseResource, hub: HubClientResource) -
     )
 
 
-@dg.asset_check(asset=hub_model_snapshots, description="Few models served twice within a listing.")
+@dg.asset_check(
+    asset=hub_model_snapshots, pool=WAREHOUSE_POOL, description="Few models served twice within a listing."
+)
 def duplicate_rate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     rows = _latest_runs(warehouse)
     received = sum(row[2] - row[4] for row in rows)
@@ -62,7 +75,11 @@ def duplicate_rate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=hub_model_snapshots, description="Few records quarantined in raw.rejected_records.")
+@dg.asset_check(
+    asset=hub_model_snapshots,
+    pool=WAREHOUSE_POOL,
+    description="Few records quarantined in raw.rejected_records.",
+)
 def rejected_record_rate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     rows = _latest_runs(warehouse)
     received = sum(row[2] for row in rows)
@@ -75,7 +92,11 @@ def rejected_record_rate(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=hub_model_snapshots, description="The latest live snapshot is at most two days old.")
+@dg.asset_check(
+    asset=hub_model_snapshots,
+    pool=WAREHOUSE_POOL,
+    description="The latest live snapshot is at most two days old.",
+)
 def snapshot_freshness(warehouse: WarehouseResource, hub: HubClientResource) -> dg.AssetCheckResult:
     latest = _latest_runs(warehouse)[0][-1]
     if not hub.is_live:
@@ -85,4 +106,53 @@ def snapshot_freshness(warehouse: WarehouseResource, hub: HubClientResource) -> 
     return dg.AssetCheckResult(
         passed=age <= MAX_SNAPSHOT_AGE,
         metadata={"latest_snapshot": str(latest), "age_hours": round(age.total_seconds() / 3600, 1)},
+    )
+
+
+# Share (in %) of the `top` listing's distinct models whose record has a parameter count, as the
+# intermediate model reads it (`safetensors.total`, else `gguf.total`), for the two latest dates.
+_PARAMETER_COVERAGE_SQL = """
+with models as (
+    select
+        snapshot_date,
+        model_id,
+        bool_or(
+            (record ->> '$.safetensors.total') is not null or (record ->> '$.gguf.total') is not null
+        ) as has_parameters
+    from raw.hub_model_snapshots
+    where listing = 'top'
+    group by snapshot_date, model_id
+)
+select snapshot_date, 100.0 * avg(case when has_parameters then 1 else 0 end) as coverage_pct
+from models
+group by snapshot_date
+order by snapshot_date desc
+limit 2
+"""
+
+
+@dg.asset_check(
+    asset=hub_model_snapshots,
+    pool=WAREHOUSE_POOL,
+    description="The share of top models with a parameter count did not drop by more than 5 points.",
+)
+def parameter_coverage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """A drop means the Hub stopped sending `safetensors`/`gguf` for many models (an API change, an
+    `expand` refused): every SLM/LLM share would silently move to `unknown`."""
+    with warehouse.connect(read_only=True) as conn:
+        rows = conn.execute(_PARAMETER_COVERAGE_SQL).fetchall()
+    (latest, coverage), previous = rows[0], rows[1] if len(rows) > 1 else None
+    metadata = {"snapshot_date": str(latest), "coverage_pct": round(coverage, 2)}
+    if previous is None:
+        return dg.AssetCheckResult(passed=True, metadata={**metadata, "previous_snapshot": "none"})
+    drop = previous[1] - coverage
+    return dg.AssetCheckResult(
+        passed=drop <= MAX_PARAMETER_COVERAGE_DROP,
+        metadata={
+            **metadata,
+            "previous_snapshot": str(previous[0]),
+            "previous_coverage_pct": round(previous[1], 2),
+            "drop_points": round(drop, 2),
+            "bound_points": MAX_PARAMETER_COVERAGE_DROP,
+        },
     )

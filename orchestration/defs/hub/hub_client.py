@@ -5,8 +5,20 @@ the middle of a crawl on a malformed one. We keep the client's transport, retry 
 (`http_backoff`: 429-aware, waits out the `RateLimit` window), error mapping (`hf_raise_for_status`)
 and headers (`build_hf_headers`), and walk the `Link: rel="next"` pages ourselves so each record is
 stored exactly as the API returned it.
+
+Retries, all bounded (docs/reliability.md):
+- `http_backoff` retries a request on 408/429/5xx, timeouts and dropped connections, at most
+  `max_retries` times, waiting `retry_base_s` (jittered per page) doubling up to `retry_max_s`, or
+  what a 429's `RateLimit`/`Retry-After` asks; a wait asked beyond `retry_after_max_s` fails the page
+  at once instead (`RetryAfterTooLong`, raised from the client's response hook).
+- A 200 whose body is not a listing page (cut, not JSON, not an array) or whose next link leaves the
+  endpoint's host is fetched again whole, at most `max_retries` times, before it fails: nothing of
+  a page reaches the spool until the whole page parsed.
+- A listing stops before a new page once `listing_budget_s` is spent.
 """
 
+import json
+import logging
 import random
 import threading
 import time
@@ -17,10 +29,18 @@ from urllib.parse import urlsplit
 
 import dagster as dg
 import httpx2
-from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff, set_client_factory
+from huggingface_hub.utils import (
+    build_hf_headers,
+    hf_raise_for_status,
+    http_backoff,
+    parse_ratelimit_headers,
+    set_client_factory,
+)
 from huggingface_hub.utils._http import hf_request_event_hook
 
 from orchestration.defs.hub.listings import ListingSpec
+
+logger = logging.getLogger(__name__)
 
 LIVE_HUB_ENDPOINT = "https://huggingface.co"
 SNAPSHOT_DATE_PLACEHOLDER = "{snapshot_date}"
@@ -32,6 +52,10 @@ class HubPayloadError(RuntimeError):
 
 class ListingTimeBudgetExceeded(RuntimeError):
     """A listing took longer than its time budget, retries included."""
+
+
+class RetryAfterTooLong(RuntimeError):
+    """The Hub asked to wait longer than we allow before retrying (`retry_after_max_s`)."""
 
 
 class _RequestCounter:
@@ -54,12 +78,32 @@ class _RequestCounter:
 REQUESTS_SENT = _RequestCounter()
 
 
-def install_http_client(timeout_s: float) -> None:
-    """Give huggingface_hub a client with timeouts: its default client waits forever."""
+def requested_wait_s(response: httpx2.Response) -> float | None:
+    """The wait a 429 asks for, as `http_backoff` reads it: the `RateLimit` reset when the quota is
+    spent (r=0), else `Retry-After` in seconds."""
+    if response.status_code != 429:
+        return None
+    info = parse_ratelimit_headers(response.headers)
+    if info is not None and info.remaining == 0:
+        return float(info.reset_in_seconds)
+    retry_after = response.headers.get("Retry-After", "").strip()
+    return float(retry_after) if retry_after.isdigit() else None
+
+
+def install_http_client(timeout_s: float, retry_after_max_s: float = 300.0) -> None:
+    """Give huggingface_hub a client with timeouts (its default client waits forever) and a cap on
+    the wait a 429 may impose (`http_backoff` would sleep whatever the server asks)."""
+
+    def refuse_long_waits(response: httpx2.Response) -> None:
+        wait = requested_wait_s(response)
+        if wait is not None and wait > retry_after_max_s:
+            raise RetryAfterTooLong(
+                f"the Hub asks to wait {wait:.0f} s before retrying, more than {retry_after_max_s:.0f} s"
+            )
 
     def factory() -> httpx2.Client:
         return httpx2.Client(
-            event_hooks={"request": [hf_request_event_hook, REQUESTS_SENT]},
+            event_hooks={"request": [hf_request_event_hook, REQUESTS_SENT], "response": [refuse_long_waits]},
             follow_redirects=True,
             timeout=httpx2.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
         )
@@ -85,6 +129,8 @@ class HubClientResource(dg.ConfigurableResource):
     max_retries: int = 5
     retry_base_s: float = 1.0
     retry_max_s: float = 8.0
+    # The Hub's rate-limit window is 300 s: a 429 asking for longer fails the page at once.
+    retry_after_max_s: float = 300.0
     listing_budget_s: float = 1800.0
     page_size: int = 1000
     top_n: int = 10_000
@@ -100,7 +146,7 @@ class HubClientResource(dg.ConfigurableResource):
         return SNAPSHOT_DATE_PLACEHOLDER not in self.endpoint
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        install_http_client(self.timeout_s)
+        install_http_client(self.timeout_s, self.retry_after_max_s)
 
     def endpoint_for(self, snapshot_date: date) -> str:
         """The endpoint that serves `snapshot_date`; the live Hub only serves today (UTC)."""
@@ -129,26 +175,65 @@ class HubClientResource(dg.ConfigurableResource):
                 raise ListingTimeBudgetExceeded(
                     f"{spec.name}: {received} of {spec.limit} models after {self.listing_budget_s:.0f} s"
                 )
+            items, url = self._fetch_page(url, params, headers, endpoint, spec, deadline)
+            items = items[: spec.limit - received]
+            received += len(items)
+            yield Page(items=items, received_at=datetime.now(UTC))
+            params = None  # the next link already carries the query and the cursor
+
+    def _fetch_page(
+        self,
+        url: str,
+        params: list[tuple[str, str]] | None,
+        headers: dict[str, str],
+        endpoint: str,
+        spec: ListingSpec,
+        deadline: float,
+    ) -> tuple[list, str | None]:
+        """One page's items and next link; a 200 that is not a whole page is fetched again, bounded."""
+        # Jitter: each page draws its own backoff scale, so crawls that failed together do not
+        # retry in lockstep. The same scale serves http_backoff and the whole-page retry below.
+        wait_s = self.retry_base_s * random.uniform(0.5, 1.5)  # noqa: S311
+        attempt = 0
+        while True:
             response = http_backoff(
                 "GET",
                 url,
                 params=params,
                 headers=headers,
                 max_retries=self.max_retries,
-                # Jitter: each page draws its own backoff scale, so crawls that failed together
-                # do not retry in lockstep.
-                base_wait_time=self.retry_base_s * random.uniform(0.5, 1.5),  # noqa: S311
+                base_wait_time=wait_s,
                 max_wait_time=self.retry_max_s,
             )
             hf_raise_for_status(response)
-            items = response.json()
-            if not isinstance(items, list):
-                raise HubPayloadError(f"{spec.name}: expected a JSON array, got {type(items).__name__}")
-            items = items[: spec.limit - received]
-            received += len(items)
-            yield Page(items=items, received_at=datetime.now(UTC))
-            url = _same_origin_next_link(response, endpoint)
-            params = None  # the next link already carries the query and the cursor
+            try:
+                return _page_items(response, spec.name), _same_origin_next_link(response, endpoint)
+            except HubPayloadError as exc:
+                attempt += 1
+                if attempt > self.max_retries or time.monotonic() + wait_s > deadline:
+                    raise
+                logger.warning(
+                    "%s; fetching the whole page again in %.2f s [retry %d/%d]",
+                    exc,
+                    wait_s,
+                    attempt,
+                    self.max_retries,
+                )
+                time.sleep(wait_s)
+                wait_s = min(self.retry_max_s, wait_s * 2)
+
+
+def _page_items(response: httpx2.Response, listing: str) -> list:
+    """The JSON array of a listing page, or `HubPayloadError` (a cut body, an HTML error page...)."""
+    try:
+        items = json.loads(response.content)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise HubPayloadError(
+            f"{listing}: the page is not valid JSON ({len(response.content)} bytes): {type(exc).__name__}"
+        ) from None
+    if not isinstance(items, list):
+        raise HubPayloadError(f"{listing}: expected a JSON array, got {type(items).__name__}")
+    return items
 
 
 def _same_origin_next_link(response: httpx2.Response, endpoint: str) -> str | None:

@@ -8,11 +8,18 @@ A snapshot travels spool -> archive -> warehouse:
    engine-neutral copy any other engine can read;
 3. the warehouse partition is replaced from that Parquet in one transaction.
 `make rebuild` replays step 3 for every archived date, so the archive alone can recreate `raw`.
+
+A process killed anywhere leaves at worst a spool directory or a `.data.parquet.<pid>.tmp` file,
+never a partial partition: the three tables' files of one snapshot carry one batch id (Parquet
+key-value metadata), are all written before any is renamed, and a date counts as archived only when
+its three files exist with the same batch id. The next ingestion removes the leftovers of dead
+processes (`remove_orphans`).
 """
 
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.defs.hub.record_validation import rejection_reason
+from orchestration.warehouse import process_alive
 
 SNAPSHOTS_TABLE = "hub_model_snapshots"
 LISTING_RUNS_TABLE = "hub_listing_runs"
@@ -59,6 +67,16 @@ RAW_TABLE_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
+
+# Archive files are renamed into place in this order: the snapshots table, which `archived_dates`
+# lists, comes last.
+ARCHIVE_RENAME_ORDER = (REJECTED_TABLE, LISTING_RUNS_TABLE, SNAPSHOTS_TABLE)
+# Parquet key-value metadata naming the snapshot a file belongs to.
+BATCH_KEY = "slm_obs_batch"
+ARCHIVE_FILENAME = "data.parquet"
+SPOOL_DIRNAME = ".spool"
+_TMP_PREFIX = ".data.parquet."
+_TMP_SUFFIX = ".tmp"
 
 # The snapshot date lives in the Hive partition path, not in the files.
 ARCHIVE_ORDER = {
@@ -166,24 +184,67 @@ def partition_dir(archive_dir: Path, table: str, snapshot_date: date) -> Path:
 
 
 def archived_dates(archive_dir: Path) -> list[date]:
+    """Dates whose archive is complete: every table's file present, all of one batch."""
+    return [day for day in _dates_with_snapshots(archive_dir) if archive_batch(archive_dir, day) is not None]
+
+
+def incomplete_archive_dates(archive_dir: Path) -> list[date]:
+    """Dates with a snapshots file but not a complete archive (only after a manual edit, or a crash
+    between two renames of a re-run)."""
+    return [day for day in _dates_with_snapshots(archive_dir) if archive_batch(archive_dir, day) is None]
+
+
+def _dates_with_snapshots(archive_dir: Path) -> list[date]:
     table_dir = archive_dir / SNAPSHOTS_TABLE
     if not table_dir.is_dir():
         return []
     return sorted(
         date.fromisoformat(child.name.removeprefix("snapshot_date="))
         for child in table_dir.iterdir()
-        if child.name.startswith("snapshot_date=") and (child / "data.parquet").is_file()
+        if child.name.startswith("snapshot_date=") and (child / ARCHIVE_FILENAME).is_file()
     )
 
 
-def archive_spool(spool: SnapshotSpool, archive_dir: Path) -> None:
-    """Publish the spool as the day's Parquet partitions, each file swapped in atomically."""
+def archive_batch(archive_dir: Path, snapshot_date: date) -> str | None:
+    """The batch id shared by the day's archive files, or None when the archive is not complete.
+
+    Files archived before batch ids existed have none: three such files count as one batch ("").
+    """
+    paths = [
+        partition_dir(archive_dir, table, snapshot_date) / ARCHIVE_FILENAME for table in RAW_TABLE_COLUMNS
+    ]
+    if not all(path.is_file() for path in paths):
+        return None
+    with duckdb.connect() as scratch:
+        batches = {
+            dict(
+                scratch.execute(
+                    "select key::varchar, value::varchar from parquet_kv_metadata(?)", [str(path)]
+                ).fetchall()
+            ).get(BATCH_KEY, "")
+            for path in paths
+        }
+    return batches.pop() if len(batches) == 1 else None
+
+
+class ArchiveIncomplete(RuntimeError):
+    """A date's archive files are missing or belong to different snapshots."""
+
+
+def archive_spool(spool: SnapshotSpool, archive_dir: Path) -> str:
+    """Publish the spool as the day's Parquet partitions; returns the batch id.
+
+    Every table's file is written and synced under a temporary name first; only then are they
+    renamed into place, the snapshots table last.
+    """
     spool.close()
+    batch = uuid.uuid4().hex
+    staged: dict[str, Path] = {}
     with duckdb.connect() as scratch:
         for table, source in spool.paths.items():
             target_dir = partition_dir(archive_dir, table, spool.snapshot_date)
             target_dir.mkdir(parents=True, exist_ok=True)
-            tmp_path = target_dir / f".data.parquet.{os.getpid()}.tmp"
+            tmp_path = target_dir / f"{_TMP_PREFIX}{os.getpid()}{_TMP_SUFFIX}"
             columns = {
                 name: sql_type
                 for name, sql_type in RAW_TABLE_COLUMNS[table].items()
@@ -192,10 +253,47 @@ def archive_spool(spool: SnapshotSpool, archive_dir: Path) -> None:
             scratch.execute(
                 f"copy (select * from read_json(?, format='newline_delimited', "
                 f"columns={_struct_literal(columns)}) order by {ARCHIVE_ORDER[table]}) "
-                f"to '{_sql_path(tmp_path)}' (format parquet, compression zstd)",
+                f"to '{_sql_path(tmp_path)}' (format parquet, compression zstd, "
+                f"kv_metadata {{{BATCH_KEY}: '{batch}'}})",
                 [str(source)],
             )
-            _fsync_and_rename(tmp_path, target_dir / "data.parquet")
+            staged[table] = tmp_path
+    for table in ARCHIVE_RENAME_ORDER:
+        fsync_and_rename(staged[table], staged[table].parent / ARCHIVE_FILENAME)
+    return batch
+
+
+def remove_orphans(warehouse_root: Path, archive_dir: Path) -> list[Path]:
+    """Delete spool directories and temporary archive files left by processes that are gone.
+
+    Their names carry the writing process's pid; a live process's leftovers (another run writing
+    right now) are never touched. Returns what was removed.
+    """
+    removed: list[Path] = []
+    spool_root = warehouse_root / SPOOL_DIRNAME
+    if spool_root.is_dir():
+        for child in spool_root.iterdir():
+            pid = _pid_in(child.name.rsplit("-", 2)[1] if child.name.count("-") >= 2 else "")
+            if child.is_dir() and pid is not None and not process_alive(pid):
+                shutil.rmtree(child, ignore_errors=True)
+                removed.append(child)
+    if archive_dir.is_dir():
+        for tmp in archive_dir.glob(f"*/snapshot_date=*/{_TMP_PREFIX}*{_TMP_SUFFIX}"):
+            pid = _pid_in(tmp.name.removeprefix(_TMP_PREFIX).removesuffix(_TMP_SUFFIX))
+            if pid is not None and not process_alive(pid):
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    return removed
+
+
+def spool_dir(warehouse_root: Path, snapshot_date: date) -> Path:
+    """A fresh spool directory for one partition, named after the date and this process."""
+    name = f"{snapshot_date.isoformat()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    return warehouse_root / SPOOL_DIRNAME / name
+
+
+def _pid_in(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
 
 
 class WarehouseKindMismatch(RuntimeError):
@@ -237,12 +335,16 @@ def load_partition_from_archive(
     conn: duckdb.DuckDBPyConnection, archive_dir: Path, snapshot_date: date
 ) -> dict[str, int]:
     """Replace the warehouse's rows for `snapshot_date` with the archived ones, in one transaction."""
+    if archive_batch(archive_dir, snapshot_date) is None:
+        raise ArchiveIncomplete(
+            f"the archive of {snapshot_date} under {archive_dir} is incomplete: run that partition again"
+        )
     ensure_raw_tables(conn)
     counts: dict[str, int] = {}
     conn.execute("begin transaction")
     try:
         for table in RAW_TABLE_COLUMNS:
-            parquet = partition_dir(archive_dir, table, snapshot_date) / "data.parquet"
+            parquet = partition_dir(archive_dir, table, snapshot_date) / ARCHIVE_FILENAME
             conn.execute(f"delete from raw.{table} where snapshot_date = ?", [snapshot_date])
             columns = ", ".join(RAW_TABLE_COLUMNS[table])
             select = ", ".join(
@@ -271,7 +373,7 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _fsync_and_rename(tmp_path: Path, final_path: Path) -> None:
+def fsync_and_rename(tmp_path: Path, final_path: Path) -> None:
     with tmp_path.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp_path, final_path)

@@ -53,6 +53,8 @@ INDEX_FILE = "index.html"
 NEW_MODELS_MART = "slm_share_of_new_models"
 # The listing of the newest models (sort createdAt), which stands in for the mart while it is absent.
 NEW_LISTING = "new"
+# Its rows counting the `new` listing's models, when it has a `source_listing` column.
+NEW_MODELS_SOURCE = "new_listing"
 SLM_MAX_PARAMS = 7e9  # dbt var `slm_max_params`, restated in the method section
 # Tags named in a tag figure's reading.
 TAGS_IN_READING = 3
@@ -191,7 +193,9 @@ def load_new_models_share(
 
     Assumed shape of `marts.slm_share_of_new_models` (the mart may not exist yet): a
     `snapshot_date`, counts `n_slm`, `n_llm` and optionally `n_unknown`, and optionally a `scope`
-    column of which the `all` rows are read (as in `slm_share_by_creation_month`). The day's rows
+    column of which the `all` rows are read (as in `slm_share_by_creation_month`), or a
+    `source_listing` column of which the `new_listing` rows are read (models/marts/history: every
+    model the `new` listing showed up to the date, counted once). The day's rows
     are summed, so a finer grain (per creation day or month) gives the same totals.
     """
     columns = set(_table_columns(conn, "marts", NEW_MODELS_MART))
@@ -203,6 +207,9 @@ def load_new_models_share(
     unknown = "sum(n_unknown)" if "n_unknown" in columns else "0"
     scope = "and scope = ?" if "scope" in columns else ""
     params: list[object] = [snapshot_date, *([ALL_SCOPE] if scope else [])]
+    if "source_listing" in columns:
+        # The history mart's shape: the `new` listing's models beside the top listing's.
+        scope, params = "and source_listing = ?", [snapshot_date, NEW_MODELS_SOURCE]
     row = conn.execute(
         f"""
         select cast(sum(n_slm) as bigint), cast(sum(n_llm) as bigint), cast({unknown} as bigint)
@@ -533,7 +540,9 @@ def _png_data_uri(path: Path) -> str:
 
 
 def _figure_html(figure: StudyFigure, readings: dict[str, tuple[str, str]]) -> str:
-    title, reading = readings.get(figure.path.name, (figure.path.stem, figure.caption))
+    # A figure without a reading here (the history figures) brings its own title and caption.
+    fallback = (getattr(figure, "title", "") or figure.path.stem, figure.caption)
+    title, reading = readings.get(figure.path.name, fallback)
     if figure.path.is_file():
         image = (
             f'<img src="{_png_data_uri(figure.path)}" alt="{esc(title)}" width="1200" height="700" '

@@ -1,5 +1,6 @@
 """The dbt project, located once and its manifest parsed whenever it is missing or stale."""
 
+import fcntl
 import os
 import sys
 from pathlib import Path
@@ -31,9 +32,19 @@ def _manifest_is_stale() -> bool:
     return any(path.stat().st_mtime > parsed_at for path in sources)
 
 
+def _parse_if_stale() -> None:
+    """Parse under an exclusive file lock: the webserver, the daemon, run workers and parallel test
+    workers load this module at the same moment, and must never read a half-written manifest."""
+    dbt_project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    with (dbt_project.manifest_path.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _manifest_is_stale():  # again under the lock: another process may just have parsed
+            dbt_project.preparer.prepare(dbt_project)
+
+
 # `dagster dev` re-parses on every load; elsewhere (tests, the demo, a fresh clone running
 # `dagster definitions validate`) the manifest is parsed when it is missing or older than the
 # project, so the assets never describe a dbt project that no longer exists.
 dbt_project.prepare_if_dev()
 if _manifest_is_stale():
-    dbt_project.preparer.prepare(dbt_project)
+    _parse_if_stale()

@@ -1,0 +1,153 @@
+-- Every model the warehouse knows, once: the latest record of each model any listing served on
+-- any snapshot date, and the base models fetched one by one (raw.hub_model_details) that no
+-- listing ever served. What each record says about the model's size, before any lineage:
+-- its safetensors and GGUF counts, whether those count the whole model (adapters and packed
+-- quantizations do not), and the size its name gives.
+
+{{ config(materialized='table') }}
+
+with
+
+snapshots as (
+
+    select * from {{ ref('stg_hub__model_snapshots') }}
+
+),
+
+fetched as (
+
+    select * from {{ ref('stg_hub__model_details') }}
+    where status = 'ok'
+
+),
+
+moe_sizes as (
+
+    select * from {{ ref('moe_name_sizes') }}
+
+),
+
+-- the latest snapshot record wins: a later record may have gained safetensors or tags
+latest_snapshot_records as (
+
+    select
+        model_id,
+        'snapshot' as known_from,
+        snapshot_date as last_seen_on,
+        library_name,
+        pipeline_tag,
+        tags,
+        safetensors_total,
+        safetensors_dtypes,
+        gguf_total
+
+    from snapshots
+
+    qualify row_number() over (
+        partition by model_id
+        order by snapshot_date desc, listing asc, rank asc
+    ) = 1
+
+),
+
+fetched_only as (
+
+    select
+        fetched.model_id,
+        'model_info' as known_from,
+        cast(fetched.fetched_at as date) as last_seen_on,
+        fetched.library_name,
+        fetched.pipeline_tag,
+        fetched.tags,
+        fetched.safetensors_total,
+        fetched.safetensors_dtypes,
+        fetched.gguf_total
+
+    from fetched
+
+    anti join latest_snapshot_records
+        on fetched.model_id = latest_snapshot_records.model_id
+
+),
+
+known as (
+
+    select * from latest_snapshot_records
+    union all
+    select * from fetched_only
+
+),
+
+named as (
+
+    select
+        *,
+        {{ size_name_of('model_id') }} as repo_name
+
+    from known
+
+),
+
+described as (
+
+    select
+        named.model_id,
+        named.known_from,
+        named.last_seen_on,
+        named.library_name,
+        named.pipeline_tag,
+        named.tags,
+        named.safetensors_total,
+        named.safetensors_dtypes,
+        named.gguf_total,
+        {{ size_is_adapter('named.tags', 'named.library_name') }} as is_adapter_by_tags,
+        {{ size_has_packed_weights('named.tags', 'named.safetensors_dtypes') }}
+            as has_packed_weights,
+        {{ size_moe_label('named.repo_name') }} as name_moe_label,
+        {{ size_written_in_name('named.repo_name') }} as name_dense_parameter_count
+
+    from named
+
+),
+
+sized_by_name as (
+
+    select
+        described.*,
+        case
+            when described.name_moe_label is not null
+                then coalesce(
+                    moe_sizes.total_parameters,
+                    {{ size_moe_estimate('described.name_moe_label') }}
+                )
+            else described.name_dense_parameter_count
+        end as name_parameter_count,
+        case
+            when moe_sizes.total_parameters is not null then 'moe_published'
+            when described.name_moe_label is not null then 'moe_estimate'
+            when described.name_dense_parameter_count is not null then 'dense'
+        end as name_size_pattern
+
+    from described
+
+    left join moe_sizes
+        on described.name_moe_label = moe_sizes.label
+
+)
+
+select
+    model_id,
+    known_from,
+    last_seen_on,
+    library_name,
+    pipeline_tag,
+    tags,
+    safetensors_total,
+    safetensors_dtypes,
+    gguf_total,
+    is_adapter_by_tags,
+    has_packed_weights,
+    name_parameter_count,
+    name_size_pattern
+
+from sized_by_name

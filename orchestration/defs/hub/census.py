@@ -1,0 +1,438 @@
+"""The census: every model on the Hub, paged by creation date, streamed to disk in bounded parts.
+
+The daily snapshot keeps the most downloaded models; a census lists all of them (about 2 M on the
+live Hub), the unbiased population behind the shares the marts compute. It is its own Dagster
+asset, `raw/hub_model_census`, partitioned daily like the snapshot but in no job and no schedule:
+materialise a partition by hand (or from a schedule of its own) when a census is wanted.
+
+One listing, sorted by `createdAt` (newest first; stable under changing download counts, so a
+cursor neither skips nor repeats a model: shared/notes/hub-api.md), through the same page loop as
+the snapshot (`HubClientResource.iter_listing_pages`: one request per page of `page_size` models,
+huggingface_hub's retries, 429s waited out), run in a thread that stays `READ_AHEAD_PAGES` pages
+ahead so the next requests wait on the network while a page is stored. Memory stays bounded
+whatever the Hub's size:
+1. pages go through `SnapshotSpool` (the snapshot's validation and quarantine) into a part of
+   `pages_per_part` pages; a full part becomes a Parquet file through `archive_spool` (zstd,
+   fsync, batch id) and its spool is deleted, so at most one part is ever on disk as NDJSON and
+   a few pages are in memory;
+2. when the listing has no next page, the date's part files are published as one directory per
+   table, `archive/hub_model_census/snapshot_date=YYYY-MM-DD/part-NNNNN.parquet` (each directory
+   renamed into place whole; rejected records beside them under `hub_model_census_rejected`);
+3. the warehouse partition (`raw.hub_model_census`, the columns of `raw.hub_model_snapshots`
+   with listing `census`) is replaced from those files in one transaction, DuckDB streaming them
+   under a memory limit; `raw.hub_census_runs` gets the run's row.
+A census killed before step 2 leaves only a spool directory, removed by the next ingestion
+(`remove_orphans`); the archive and the warehouse keep the previous census of that date, if any.
+A load that fails after step 2 (the DuckDB file held too long) leaves the new census archived and
+the previous one in the warehouse; materialising the partition again crawls again.
+
+The census does not take the "warehouse" pool: a crawl of the live Hub lasts long (2,000 pages,
+rate-limited), and the daily snapshot must not wait for it. It opens the DuckDB file only for its
+final load, waiting up to `warehouse_wait_s` for another writer to finish.
+"""
+
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from queue import Empty, Full, Queue
+
+import dagster as dg
+import duckdb
+
+from orchestration.defs.hub.hub_client import REQUESTS_SENT, HubClientResource, Page
+from orchestration.defs.hub.listings import ListingSpec
+from orchestration.defs.hub.raw_store import (
+    ARCHIVE_FILENAME,
+    RAW_TABLE_COLUMNS,
+    REJECTED_TABLE,
+    SNAPSHOTS_TABLE,
+    ListingRun,
+    SnapshotSpool,
+    archive_spool,
+    claim_warehouse,
+    partition_dir,
+    remove_orphans,
+    spool_dir,
+)
+from orchestration.partitions import daily_partitions
+from orchestration.warehouse import WarehouseResource
+
+CENSUS_LISTING = "census"
+CENSUS_SORT = "createdAt"
+CENSUS_TABLE = "hub_model_census"
+CENSUS_REJECTED_TABLE = "hub_model_census_rejected"
+CENSUS_RUNS_TABLE = "hub_census_runs"
+
+CENSUS_TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    CENSUS_TABLE: RAW_TABLE_COLUMNS[SNAPSHOTS_TABLE],
+    CENSUS_REJECTED_TABLE: RAW_TABLE_COLUMNS[REJECTED_TABLE],
+    CENSUS_RUNS_TABLE: {
+        "snapshot_date": "DATE",
+        "sort": "VARCHAR",
+        "received_n": "BIGINT",
+        "unique_n": "BIGINT",
+        "rejected_n": "BIGINT",
+        "exhausted": "BOOLEAN",
+        "requests": "INTEGER",
+        "pages": "INTEGER",
+        "parts": "INTEGER",
+        "started_at": "TIMESTAMPTZ",
+        "finished_at": "TIMESTAMPTZ",
+        "endpoint": "VARCHAR",
+    },
+}
+# Where each archived table's part comes from in a part's `archive_spool` output.
+_PART_SOURCES = {CENSUS_TABLE: SNAPSHOTS_TABLE, CENSUS_REJECTED_TABLE: REJECTED_TABLE}
+
+# Pages fetched ahead of the one being stored (about 4 MB each once parsed).
+READ_AHEAD_PAGES = 4
+# DuckDB's buffer pool during the final load (it spills beyond): the census process stays small.
+LOAD_MEMORY_LIMIT = "256MB"
+
+
+def census_listing(max_models: int | None = None) -> ListingSpec:
+    """Every model, newest first; `max_models` caps it (tests, benchmarks)."""
+    return ListingSpec(name=CENSUS_LISTING, sort=CENSUS_SORT, limit=max_models or sys.maxsize)
+
+
+@dataclass
+class CensusRun:
+    snapshot_date: date
+    endpoint: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    received_n: int = 0
+    unique_n: int = 0
+    rejected_n: int = 0
+    requests: int = 0
+    pages: int = 0
+    parts: int = 0
+    exhausted: bool = False  # the Hub had no further page: every model was listed
+    crawl_s: float = 0.0
+    load_s: float = 0.0
+
+    def as_row(self) -> list:
+        return [
+            self.snapshot_date,
+            CENSUS_SORT,
+            self.received_n,
+            self.unique_n,
+            self.rejected_n,
+            self.exhausted,
+            self.requests,
+            self.pages,
+            self.parts,
+            self.started_at,
+            self.finished_at,
+            self.endpoint,
+        ]
+
+
+class _Part:
+    """A spool of at most `pages_per_part` pages whose ranks continue the census's."""
+
+    def __init__(self, work_dir: Path, number: int, run: CensusRun, spec: ListingSpec):
+        self.number = number
+        self.directory = work_dir / f"part-{number:05d}"
+        self.spool = SnapshotSpool(self.directory / "spool", run.snapshot_date)
+        # A run per part: its set of model ids stays as small as the part.
+        self.listing_run = ListingRun(
+            snapshot_date=run.snapshot_date,
+            listing=spec.name,
+            sort=spec.sort,
+            requested_n=spec.limit,
+            endpoint=run.endpoint,
+            started_at=datetime.now(UTC),
+            received_n=run.received_n,
+        )
+        self.pages = 0
+
+    def add_page(self, items: list, fetched_at: datetime) -> None:
+        self.spool.add_page(self.listing_run, items, fetched_at)
+        self.pages += 1
+
+    def archive(self, staged_dir: Path) -> None:
+        """Write the part as Parquet (the snapshot's archive step), keep its files, drop the rest."""
+        part_archive = self.directory / "archive"
+        archive_spool(self.spool, part_archive)
+        for table, source in _PART_SOURCES.items():
+            target = staged_dir / table / f"part-{self.number:05d}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(
+                partition_dir(part_archive, source, self.spool.snapshot_date) / ARCHIVE_FILENAME, target
+            )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+_END = object()
+
+
+def read_ahead(pages: Iterator[Page], depth: int) -> Iterator[Page]:
+    """`pages`, fetched by a thread up to `depth` pages ahead of the caller.
+
+    The next request then waits on the network while the caller validates, spools and archives
+    the current page (a part's Parquet write takes several pages' time). At most `depth` pages
+    are held in memory; an error of the page loop is raised here, at the page it stopped at.
+    """
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.2)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                if not put(page):
+                    return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="census-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=0.2)
+            except Empty:
+                if not thread.is_alive() and queue.empty():
+                    raise RuntimeError("the census page reader stopped without a result") from None
+                continue
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def crawl_census(
+    hub: HubClientResource,
+    endpoint: str,
+    snapshot_date: date,
+    work_dir: Path,
+    pages_per_part: int,
+    max_models: int | None = None,
+    log: Callable[[str], None] = print,
+    read_ahead_pages: int = READ_AHEAD_PAGES,
+) -> CensusRun:
+    """Page through the census listing into Parquet part files under `work_dir / "staged"`.
+
+    `read_ahead_pages=0` fetches each page only once the previous one is stored.
+    """
+    spec = census_listing(max_models)
+    run = CensusRun(snapshot_date=snapshot_date, endpoint=endpoint, started_at=datetime.now(UTC))
+    staged_dir = work_dir / "staged"
+    requests_before = REQUESTS_SENT.count
+    started = time.monotonic()
+    part: _Part | None = None
+
+    def close_part() -> None:
+        nonlocal part
+        part.archive(staged_dir)
+        run.received_n = part.listing_run.received_n
+        run.rejected_n += part.listing_run.rejected_n
+        run.parts += 1
+        part = None
+
+    pages = hub.iter_listing_pages(endpoint, spec)
+    if read_ahead_pages > 0:
+        pages = read_ahead(pages, read_ahead_pages)
+    for page in pages:
+        if part is None:
+            part = _Part(work_dir, run.parts + 1, run, spec)
+        part.add_page(page.items, page.received_at)
+        run.pages += 1
+        if part.pages >= pages_per_part:
+            close_part()
+            elapsed = time.monotonic() - started
+            log(
+                f"{snapshot_date} census: {run.received_n:,} models in {run.pages} pages, "
+                f"{run.parts} parts, {elapsed:.0f} s, {run.received_n / elapsed:,.0f} models/s"
+            )
+    if part is not None:
+        close_part()
+    run.requests = REQUESTS_SENT.count - requests_before
+    run.exhausted = run.received_n < spec.limit
+    run.crawl_s = time.monotonic() - started
+    run.finished_at = datetime.now(UTC)
+    return run
+
+
+def publish_census(run: CensusRun, work_dir: Path, archive_dir: Path) -> dict[str, Path]:
+    """Move the staged parts into the archive as the date's partition, replacing an older one whole."""
+    published = {}
+    for table in _PART_SOURCES:
+        staged = work_dir / "staged" / table
+        staged.mkdir(parents=True, exist_ok=True)  # a census without rejected records has none
+        target = partition_dir(archive_dir, table, run.snapshot_date)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = target.with_name(f".{target.name}.{os.getpid()}.previous")
+        if target.exists():
+            os.replace(target, previous)
+        os.replace(staged, target)
+        _fsync_directory(target.parent)
+        shutil.rmtree(previous, ignore_errors=True)
+        published[table] = target
+    return published
+
+
+def ensure_census_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("create schema if not exists raw")
+    for table, columns in CENSUS_TABLE_COLUMNS.items():
+        column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
+        conn.execute(f"create table if not exists raw.{table} ({column_sql})")
+
+
+def load_census(conn: duckdb.DuckDBPyConnection, run: CensusRun, archive_dir: Path) -> None:
+    """Replace the date's census rows with the archived parts, and its run row, in one transaction."""
+    ensure_census_tables(conn)
+    conn.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    day = run.snapshot_date
+    conn.execute("begin transaction")
+    try:
+        for table in _PART_SOURCES:
+            conn.execute(f"delete from raw.{table} where snapshot_date = ?", [day])
+            files = sorted(partition_dir(archive_dir, table, day).glob("part-*.parquet"))
+            if not files:
+                continue
+            columns = list(CENSUS_TABLE_COLUMNS[table])
+            select = ", ".join("?::date" if name == "snapshot_date" else name for name in columns)
+            conn.execute(
+                f"insert into raw.{table} ({', '.join(columns)}) select {select} from read_parquet(?)",
+                [day, [str(path) for path in files]],
+            )
+        run.unique_n = conn.execute(
+            f"select count(distinct model_id) from raw.{CENSUS_TABLE} where snapshot_date = ?", [day]
+        ).fetchone()[0]
+        conn.execute(f"delete from raw.{CENSUS_RUNS_TABLE} where snapshot_date = ?", [day])
+        placeholders = ", ".join("?" for _ in CENSUS_TABLE_COLUMNS[CENSUS_RUNS_TABLE])
+        conn.execute(f"insert into raw.{CENSUS_RUNS_TABLE} values ({placeholders})", run.as_row())
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+
+
+def take_census(
+    hub: HubClientResource,
+    warehouse: WarehouseResource,
+    snapshot_date: date,
+    pages_per_part: int,
+    max_models: int | None = None,
+    warehouse_wait_s: float = 1800.0,
+    log: Callable[[str], None] = print,
+) -> CensusRun:
+    """Crawl, archive and load one census partition; see the module's docstring."""
+    for orphan in remove_orphans(warehouse.root, warehouse.archive_dir):
+        log(f"removed {orphan}, left by a process that is gone")
+    work_dir = spool_dir(warehouse.root, snapshot_date)
+    try:
+        run = crawl_census(
+            hub, hub.endpoint_for(snapshot_date), snapshot_date, work_dir, pages_per_part, max_models, log
+        )
+        publish_census(run, work_dir, warehouse.archive_dir)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    started = time.monotonic()
+    with _connect_patiently(warehouse, warehouse_wait_s) as conn:
+        claim_warehouse(conn, hub_kind="live" if hub.is_live else "simulated")
+        load_census(conn, run, warehouse.archive_dir)
+    run.load_s = time.monotonic() - started
+    return run
+
+
+@contextmanager
+def _connect_patiently(warehouse: WarehouseResource, wait_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`warehouse.connect()`, tried again while another process holds the file, up to `wait_s`."""
+    deadline = time.monotonic() + wait_s
+    with ExitStack() as stack:
+        while True:
+            try:
+                conn = stack.enter_context(warehouse.connect())
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(5.0)
+        yield conn
+
+
+def _fsync_directory(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+class CensusConfig(dg.Config):
+    """How the census pages and how long it may take."""
+
+    # Pages per Parquet part: the NDJSON spool on disk never holds more (1,000 models a page).
+    pages_per_part: int = 20
+    # None: every model. A cap, for trials and benchmarks.
+    max_models: int | None = None
+    # The whole listing's time budget, waits for the rate limit included (the daily listings'
+    # `listing_budget_s` is sized for 10 pages, not 2,000).
+    listing_budget_s: float = 6 * 3600.0
+    # How long the final load waits for another process to release the DuckDB file.
+    warehouse_wait_s: float = 1800.0
+
+
+@dg.asset(
+    key=["raw", "hub_model_census"],
+    partitions_def=daily_partitions,
+    group_name="ingestion",
+    kinds={"python", "duckdb", "parquet"},
+)
+def hub_model_census(
+    context: dg.AssetExecutionContext,
+    hub: HubClientResource,
+    warehouse: WarehouseResource,
+    config: CensusConfig,
+) -> dg.MaterializeResult:
+    """Every model on the Hub for a date (sorted by creation date), archived in Parquet parts and
+    loaded into raw.hub_model_census. In no job: materialise a partition when a census is wanted."""
+    day = date.fromisoformat(context.partition_key)
+    run = take_census(
+        hub.model_copy(update={"listing_budget_s": config.listing_budget_s}),
+        warehouse,
+        day,
+        pages_per_part=config.pages_per_part,
+        max_models=config.max_models,
+        warehouse_wait_s=config.warehouse_wait_s,
+        log=context.log.info,
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_date": dg.MetadataValue.text(day.isoformat()),
+            "models": dg.MetadataValue.int(run.received_n),
+            "unique_models": dg.MetadataValue.int(run.unique_n),
+            "rejected_records": dg.MetadataValue.int(run.rejected_n),
+            "complete": dg.MetadataValue.bool(run.exhausted),
+            "list_requests": dg.MetadataValue.int(run.requests),
+            "pages": dg.MetadataValue.int(run.pages),
+            "parts": dg.MetadataValue.int(run.parts),
+            "crawl_seconds": dg.MetadataValue.float(round(run.crawl_s, 1)),
+            "load_seconds": dg.MetadataValue.float(round(run.load_s, 1)),
+            "models_per_second": dg.MetadataValue.float(round(run.received_n / max(run.crawl_s, 1e-9), 1)),
+            "archive": dg.MetadataValue.path(str(partition_dir(warehouse.archive_dir, CENSUS_TABLE, day))),
+        }
+    )

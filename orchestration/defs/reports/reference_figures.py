@@ -1,0 +1,438 @@
+"""The study's reference evidence (hypotheses 1 and 2), redrawn daily from the seeds in schema `reference`.
+
+| file | study figure | seed |
+| --- | --- | --- |
+| `reference_size_labels.png` | SLMvsLLM_size | reference_publisher_size_labels |
+| `reference_size_labels_on_hub.png` | (new) those models on the Hub's sizes | + top listing |
+| `reference_medqa.png` | medical_domain | reference_medqa_accuracy |
+| `reference_bigcodebench.png` | codegen_domain | reference_bigcodebench_pass_at_1 |
+| `reference_rte.png` | NLI | reference_rte_accuracy |
+
+Every seed row carries its source; the figures say where the values come from. A seed without a
+row gives a "no data" figure under the same name. `load_reference_data` reads everything with one
+short read-only connection; the render functions take plain rows.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from orchestration.defs.reports.figure_style import (
+    CLASS_COLORS,
+    LABEL_SIZE,
+    SUBTLE_TEXT_COLOR,
+    add_header,
+    display_text,
+    new_figure,
+    save_figure,
+    snapshot_subtitle,
+    thousands,
+)
+from orchestration.defs.reports.size_figures import no_data_figure
+from orchestration.defs.reports.study_figures import StudyFigure
+
+SIZE_LABELS_FILE = "reference_size_labels.png"
+SIZE_LABELS_ON_HUB_FILE = "reference_size_labels_on_hub.png"
+MEDQA_FILE = "reference_medqa.png"
+BIGCODEBENCH_FILE = "reference_bigcodebench.png"
+RTE_FILE = "reference_rte.png"
+
+# The study's thresholds: 7B (its rule), 14B and 20B (its band of interpretation).
+SLM_MAX_PARAMS = 7e9
+BAND_LINES = ((7e9, "-", "7B (study rule)"), (14e9, "--", "14B"), (20e9, ":", "20B"))
+LABEL_COLORS = {
+    "very small": "#56B4E9",
+    "lightweight": "#009E73",
+    "small": "#0072B2",
+    "medium": "#E69F00",
+    "large": "#D55E00",
+    "large language model": "#CC79A7",
+}
+OTHER_LABEL_COLOR = "#7F7F7F"
+MEDQA_CATEGORIES = {
+    "closed_source": ("Closed-source models", "#009E73"),
+    "large_open": ("Large open models", "#CC79A7"),
+    "sub_10b": ("Sub-10B models", "#E69F00"),
+    "sub_5b": ("Sub-5B models", "#0072B2"),
+}
+USMLE_PASSING_PCT = 60.0
+# The study's NLI bins, as macros/model_size.sql `size_bucket` draws them.
+SIZE_BUCKETS = (
+    (1e9, "very_small (< 1B)", "#CC79A7"),
+    (5e9, "sub_5b (1-5B)", "#0072B2"),
+    (1e10, "sub_10b (5-10B)", "#E69F00"),
+    (float("inf"), "very_large (>= 10B)", "#009E73"),
+)
+
+
+@dataclass(frozen=True)
+class SizeLabel:
+    publisher: str
+    model: str
+    parameters: int
+    publisher_label: str
+    year: int
+
+
+@dataclass(frozen=True)
+class MedQaResult:
+    model: str
+    parameters: int | None
+    category: str
+    model_date: date
+    accuracy_pct: float
+
+
+@dataclass(frozen=True)
+class CodeResult:
+    model: str
+    parameters: int | None
+    split: str | None
+    pass_at_1: float
+
+
+@dataclass(frozen=True)
+class RteResult:
+    model: str
+    parameters: int
+    year: int
+    accuracy_pct: float
+
+
+@dataclass
+class ReferenceData:
+    snapshot_date: date
+    size_labels: list[SizeLabel] = field(default_factory=list)
+    medqa: list[MedQaResult] = field(default_factory=list)
+    bigcodebench: list[CodeResult] = field(default_factory=list)
+    rte: list[RteResult] = field(default_factory=list)
+    # parameter counts of the day's top-listing models of known size
+    hub_parameter_counts: list[int] = field(default_factory=list)
+    sources: dict[str, int] = field(default_factory=dict)  # seed -> distinct source pages
+
+
+def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, table: str, columns: str, order: str) -> list[tuple]:
+    if not _table_exists(conn, "reference", table):
+        return []
+    return conn.execute(f"select {columns} from reference.{table} order by {order}").fetchall()
+
+
+def load_reference_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> ReferenceData:
+    data = ReferenceData(snapshot_date)
+    data.size_labels = [
+        SizeLabel(*row)
+        for row in _rows(
+            conn,
+            "reference_publisher_size_labels",
+            "publisher, model, cast(parameters as bigint), publisher_label, cast(year as integer)",
+            "publisher, parameters, model",
+        )
+    ]
+    data.medqa = [
+        MedQaResult(*row)
+        for row in _rows(
+            conn,
+            "reference_medqa_accuracy",
+            "model, cast(parameters as bigint), category, model_date, cast(accuracy_pct as double)",
+            "model_date, model",
+        )
+    ]
+    data.bigcodebench = [
+        CodeResult(*row)
+        for row in _rows(
+            conn,
+            "reference_bigcodebench_pass_at_1",
+            "model, cast(parameters as bigint), split, cast(pass_at_1 as double)",
+            "parameters, model",
+        )
+    ]
+    data.rte = [
+        RteResult(*row)
+        for row in _rows(
+            conn,
+            "reference_rte_accuracy",
+            "model, cast(parameters as bigint), cast(year as integer), cast(accuracy_pct as double)",
+            "year, model",
+        )
+    ]
+    for table in (
+        "reference_publisher_size_labels",
+        "reference_medqa_accuracy",
+        "reference_bigcodebench_pass_at_1",
+        "reference_rte_accuracy",
+    ):
+        rows = _rows(conn, table, "count(distinct source_url)", "1")
+        data.sources[table] = int(rows[0][0]) if rows else 0
+    if _table_exists(conn, "intermediate", "int_model_snapshots__classified"):
+        data.hub_parameter_counts = [
+            int(row[0])
+            for row in conn.execute(
+                """
+                select cast(parameter_count as bigint)
+                from intermediate.int_model_snapshots__classified
+                where snapshot_date = ? and listing = 'top' and parameter_count > 0
+                """,
+                [snapshot_date],
+            ).fetchall()
+        ]
+    return data
+
+
+def _billions(parameters: float) -> str:
+    value = parameters / 1e9
+    if value >= 10:
+        return f"{value:.0f}B"
+    if value >= 1:
+        return f"{value:.1f}".rstrip("0").rstrip(".") + "B"
+    return f"{parameters / 1e6:.0f}M"
+
+
+def _threshold_lines(ax: Axes, vertical: bool) -> None:
+    for value, style, label in BAND_LINES:
+        line = ax.axvline if vertical else ax.axhline
+        line(value, color=CLASS_COLORS["LLM"], linestyle=style, linewidth=1.2, label=label)
+
+
+def _label_color(label: str) -> str:
+    return LABEL_COLORS.get(label.lower(), OTHER_LABEL_COLOR)
+
+
+def render_size_labels(labels: Sequence[SizeLabel], snapshot_date: date, path: Path) -> StudyFigure:
+    """Study figure SLMvsLLM_size: each publisher's models by size, coloured by the publisher's word."""
+    title = "How publishers name their models' size (hypothesis 1)"
+    sample = f"{len(labels)} models from {len({s.publisher for s in labels})} publishers"
+    if not labels:
+        return no_data_figure(path, title, snapshot_date, sample, "the seed has no row")
+    fig, (ax,) = new_figure()
+    add_header(
+        fig, ax, title, sample + "  ·  sizes and words as published (seed reference_publisher_size_labels)"
+    )
+    positions = np.arange(len(labels))
+    ax.bar(positions, [s.parameters for s in labels], color=[_label_color(s.publisher_label) for s in labels])
+    for x, s in zip(positions, labels, strict=True):
+        ax.text(x, s.parameters * 1.08, _billions(s.parameters), ha="center", fontsize=8, rotation=90)
+    ax.set_yscale("log")
+    ax.set_xticks(positions, [display_text(s.model, 24) for s in labels], rotation=90, fontsize=8)
+    _threshold_lines(ax, vertical=False)
+    starts = [0, *[i for i in range(1, len(labels)) if labels[i].publisher != labels[i - 1].publisher]]
+    for start, end in zip(starts, [*starts[1:], len(labels)], strict=True):
+        # publisher names inside the axes, over their bars (vertical for a single bar)
+        ax.text(
+            (start + end - 1) / 2,
+            0.97,
+            labels[start].publisher,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="top",
+            rotation=0 if end - start > 1 else 90,
+            fontsize=LABEL_SIZE - 2,
+            fontweight="bold",
+        )
+        if start:
+            ax.axvline(start - 0.5, color=SUBTLE_TEXT_COLOR, linewidth=0.5)
+    handles = [
+        Patch(color=_label_color(word), label=f"“{word}”")
+        for word in dict.fromkeys(s.publisher_label for s in labels)
+    ]
+    handles += [
+        Line2D([], [], color=CLASS_COLORS["LLM"], linestyle=style, label=label)
+        for _, style, label in BAND_LINES
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.9), fontsize=LABEL_SIZE - 3, ncol=2)
+    ax.set_ylabel("Parameters (log scale)", fontsize=LABEL_SIZE)
+    ax.set_ylim(min(s.parameters for s in labels) / 3, max(s.parameters for s in labels) * 40)
+    ax.grid(axis="y", alpha=0.3)
+    save_figure(fig, path)
+    small_words = {"very small", "lightweight", "small"}
+    largest_small = max(
+        (s for s in labels if s.publisher_label.lower() in small_words), key=lambda s: s.parameters
+    )
+    caption = (
+        f"{len(labels)} publisher-labelled models; the largest called small or lightweight by its "
+        f"publisher: {display_text(largest_small.model)} ({_billions(largest_small.parameters)})."
+    )
+    return StudyFigure(path, caption, len(labels), True)
+
+
+def render_size_labels_on_hub(
+    labels: Sequence[SizeLabel], hub_counts: Sequence[int], snapshot_date: date, path: Path
+) -> StudyFigure:
+    """The publisher-labelled models placed on the size distribution of the day's top listing."""
+    title = "Publisher-labelled models on the Hub's size distribution"
+    sample = f"top listing  ·  n = {thousands(len(hub_counts))} models of known size"
+    if not hub_counts or not labels:
+        reason = "no model of known size in the top listing" if not hub_counts else "the seed has no row"
+        return no_data_figure(path, title, snapshot_date, sample, reason)
+    fig, (ax,) = new_figure()
+    add_header(fig, ax, title, snapshot_subtitle(snapshot_date, sample))
+    counts = np.asarray(hub_counts, dtype=float)
+    bins = np.logspace(np.log10(max(counts.min(), 1e5) / 1.5), np.log10(counts.max() * 1.5), 50)
+    ax.hist(counts, bins=bins, color=CLASS_COLORS["unknown"], label="Hub models (resolved size)")
+    ax.set_xscale("log")
+    top = ax.get_ylim()[1]
+    for k, s in enumerate(sorted(labels, key=lambda s: s.parameters)):
+        y = top * (1.05 + 0.075 * (k % 9))
+        ax.plot([s.parameters], [y], marker="v", color=_label_color(s.publisher_label), markersize=7)
+        ax.text(s.parameters, y * 1.01, display_text(s.model, 18), rotation=45, fontsize=7, ha="left")
+    _threshold_lines(ax, vertical=True)
+    ax.set_ylim(0, top * 1.9)
+    share_small = 100 * float((counts < SLM_MAX_PARAMS).mean())
+    ax.set_xlabel("Parameters (log scale)", fontsize=LABEL_SIZE)
+    ax.set_ylabel("Models of the top listing", fontsize=LABEL_SIZE)
+    ax.legend(loc="center left", fontsize=LABEL_SIZE - 2, framealpha=0.9)
+    ax.grid(axis="y", alpha=0.3)
+    save_figure(fig, path)
+    caption = (
+        f"{share_small:.1f}% of the {thousands(len(hub_counts))} top-listing models of known size on "
+        f"{snapshot_date} are below 7B; {len(labels)} publisher-labelled models marked."
+    )
+    return StudyFigure(path, caption, len(hub_counts), True)
+
+
+def render_medqa(results: Sequence[MedQaResult], snapshot_date: date, path: Path) -> StudyFigure:
+    """Study figure medical_domain: MedQA accuracy over time, by model category."""
+    title = "MedQA (USMLE) accuracy: specialised small vs large models (hypothesis 2)"
+    sample = f"{len(results)} published results (seed reference_medqa_accuracy)"
+    if not results:
+        return no_data_figure(path, title, snapshot_date, sample, "the seed has no row")
+    fig, (ax,) = new_figure()
+    add_header(fig, ax, title, sample)
+    for category, (label, color) in MEDQA_CATEGORIES.items():
+        rows = sorted((r for r in results if r.category == category), key=lambda r: r.model_date)
+        if not rows:
+            continue
+        x = mdates.date2num([r.model_date for r in rows])
+        ax.plot(x, [r.accuracy_pct for r in rows], marker="o", color=color, label=label)
+        for xi, r in zip(x, rows, strict=True):
+            size = f" {_billions(r.parameters)}" if r.parameters else ""
+            ax.annotate(
+                f"{display_text(r.model, 28)}{size}",
+                (xi, r.accuracy_pct),
+                textcoords="offset points",
+                xytext=(4, 6),
+                fontsize=8,
+            )
+    ax.axhline(USMLE_PASSING_PCT, color="#D55E00", linewidth=1.2, label="USMLE passing score (~60%)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.set_ylabel("MedQA accuracy (%)", fontsize=LABEL_SIZE)
+    ax.set_xlabel("Publication", fontsize=LABEL_SIZE)
+    ax.set_ylim(40, 100)
+    ax.legend(loc="upper left", fontsize=LABEL_SIZE - 2)
+    ax.grid(alpha=0.3)
+    save_figure(fig, path)
+    best_small = max(
+        (r for r in results if r.parameters and r.parameters < SLM_MAX_PARAMS),
+        key=lambda r: r.accuracy_pct,
+        default=None,
+    )
+    caption = f"{len(results)} MedQA results" + (
+        f"; best below 7B: {display_text(best_small.model)} ({best_small.accuracy_pct:.1f}%)."
+        if best_small
+        else "."
+    )
+    return StudyFigure(path, caption, len(results), True)
+
+
+def render_bigcodebench(results: Sequence[CodeResult], snapshot_date: date, path: Path) -> StudyFigure:
+    """Study figure codegen_domain: BigCodeBench pass@1 against model size."""
+    title = "BigCodeBench pass@1 against model size (hypothesis 2)"
+    sample = f"{len(results)} published results (seed reference_bigcodebench_pass_at_1)"
+    sized = [r for r in results if r.parameters]
+    if not sized:
+        return no_data_figure(
+            path, title, snapshot_date, sample, "no verified leaderboard value in the seed yet"
+        )
+    fig, (ax,) = new_figure()
+    add_header(fig, ax, title, sample)
+    colors = [CLASS_COLORS["SLM" if r.parameters < SLM_MAX_PARAMS else "LLM"] for r in sized]
+    ax.scatter([r.parameters for r in sized], [r.pass_at_1 for r in sized], color=colors)
+    for r in sized:
+        ax.annotate(
+            display_text(r.model, 28),
+            (r.parameters, r.pass_at_1),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_xscale("log")
+    _threshold_lines(ax, vertical=True)
+    ax.set_xlabel("Parameters (log scale)", fontsize=LABEL_SIZE)
+    ax.set_ylabel("pass@1 (%)", fontsize=LABEL_SIZE)
+    ax.legend(loc="upper left", fontsize=LABEL_SIZE - 2)
+    ax.grid(alpha=0.3)
+    save_figure(fig, path)
+    return StudyFigure(path, f"{len(sized)} BigCodeBench results by size.", len(sized), True)
+
+
+def size_bucket_of(parameters: float) -> tuple[str, str]:
+    """(label, colour) of the study's NLI bin, as macros/model_size.sql `size_bucket`."""
+    return next((label, color) for bound, label, color in SIZE_BUCKETS if parameters < bound)
+
+
+def render_rte(results: Sequence[RteResult], snapshot_date: date, path: Path) -> StudyFigure:
+    """Study figure NLI: RTE accuracy by year, coloured by the study's size bins."""
+    title = "Natural language inference on RTE by model size (hypothesis 2)"
+    sample = f"{len(results)} published results (seed reference_rte_accuracy)"
+    if not results:
+        return no_data_figure(path, title, snapshot_date, sample, "the seed has no row")
+    fig, (ax,) = new_figure()
+    add_header(fig, ax, title, sample + "  ·  bins as the project's size_bucket")
+    for _, label, color in SIZE_BUCKETS:
+        rows = sorted((r for r in results if size_bucket_of(r.parameters)[0] == label), key=lambda r: r.year)
+        if not rows:
+            continue
+        ax.plot([r.year for r in rows], [r.accuracy_pct for r in rows], marker="o", color=color, label=label)
+        for r in rows:
+            ax.annotate(
+                f"{display_text(r.model, 24)} {_billions(r.parameters)}",
+                (r.year, r.accuracy_pct),
+                textcoords="offset points",
+                xytext=(6, 0),
+                fontsize=8,
+            )
+    years = sorted({r.year for r in results})
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.8)
+    ax.set_xlabel("Year", fontsize=LABEL_SIZE)
+    ax.set_ylabel("RTE accuracy (%)", fontsize=LABEL_SIZE)
+    ax.legend(title="Size bin", loc="lower right", fontsize=LABEL_SIZE - 2)
+    ax.grid(alpha=0.3, linestyle="--")
+    save_figure(fig, path)
+    best = max(results, key=lambda r: r.accuracy_pct)
+    caption = (
+        f"{len(results)} RTE results; best: {display_text(best.model)} ({_billions(best.parameters)}, "
+        f"{best.accuracy_pct:.1f}%)."
+    )
+    return StudyFigure(path, caption, len(results), True)
+
+
+def render_reference_figures(data: ReferenceData, out_dir: Path) -> list[StudyFigure]:
+    """The five reference figures of ``data`` into ``out_dir`` (created if needed)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    day = data.snapshot_date
+    return [
+        render_size_labels(data.size_labels, day, out_dir / SIZE_LABELS_FILE),
+        render_size_labels_on_hub(
+            data.size_labels, data.hub_parameter_counts, day, out_dir / SIZE_LABELS_ON_HUB_FILE
+        ),
+        render_medqa(data.medqa, day, out_dir / MEDQA_FILE),
+        render_bigcodebench(data.bigcodebench, day, out_dir / BIGCODEBENCH_FILE),
+        render_rte(data.rte, day, out_dir / RTE_FILE),
+    ]

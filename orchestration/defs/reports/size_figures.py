@@ -1,0 +1,173 @@
+"""How every model got its size: the coverage figure and Dagster metadata of marts.size_resolution_coverage.
+
+`load_size_coverage` reads one snapshot date of the mart (short read-only connection, date bound as
+a parameter); `render_size_coverage` draws, per listing, the share of the models and of the 30-day
+downloads whose parameter count came from each source of the resolution chain (safetensors, gguf,
+base model, name, unknown); `size_coverage_metadata` restates the top listing's shares for the
+asset's metadata.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import numpy as np
+
+from orchestration.defs.reports.figure_style import (
+    LABEL_SIZE,
+    add_header,
+    display_text,
+    new_figure,
+    render_no_data,
+    save_figure,
+    snapshot_subtitle,
+    thousands,
+)
+from orchestration.defs.reports.study_figures import StudyFigure
+from orchestration.markdown import escape_markdown
+
+SIZE_COVERAGE_FILE = "size_resolution_coverage.png"
+TOP_LISTING = "top"
+# The resolution chain's order, and a colour per source (Okabe-Ito; unknown in grey).
+SIZE_SOURCES = ("safetensors", "gguf", "base_model", "name", "unknown")
+SOURCE_COLORS = {
+    "safetensors": "#0072B2",
+    "gguf": "#56B4E9",
+    "base_model": "#009E73",
+    "name": "#E69F00",
+    "unknown": "#BDBDBD",
+}
+SOURCE_LABELS = {
+    "safetensors": "safetensors.total",
+    "gguf": "gguf.total",
+    "base_model": "base model (base_model: tags)",
+    "name": "size written in the name",
+    "unknown": "unknown",
+}
+_MAX_LISTINGS = 24
+
+
+def no_data_figure(path: Path, title: str, snapshot_date: date, sample: str, reason: str) -> StudyFigure:
+    """The "no data" figure under the usual name, its reason in the caption."""
+    render_no_data(
+        path, title, snapshot_subtitle(snapshot_date, sample), f"{reason[:1].upper()}{reason[1:]}."
+    )
+    return StudyFigure(path, f"No data on {snapshot_date}: {reason}.", 0, False)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    listing: str
+    parameter_source: str
+    n_models: int
+    pct_models: float
+    downloads_30d: int
+    pct_downloads: float | None
+
+
+def load_size_coverage(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> list[CoverageRow]:
+    rows = conn.execute(
+        """
+        select listing, parameter_source, cast(n_models as bigint), cast(pct_models as double),
+            cast(downloads_30d as bigint), cast(pct_downloads as double)
+        from marts.size_resolution_coverage
+        where snapshot_date = ?
+        order by listing, parameter_source
+        """,
+        [snapshot_date],
+    ).fetchall()
+    return [CoverageRow(*row) for row in rows]
+
+
+def _listing_order(listings: set[str]) -> list[str]:
+    """`top` first, then the pipeline-tag listings by name, then the others (`new`)."""
+    tags = sorted(name for name in listings if name.startswith("pipeline_tag:"))
+    others = sorted(listings - set(tags) - {TOP_LISTING})
+    return ([TOP_LISTING] if TOP_LISTING in listings else []) + tags + others
+
+
+def render_size_coverage(rows: Sequence[CoverageRow], snapshot_date: date, path: Path) -> StudyFigure:
+    """Per listing, the shares of models (top panel) and of downloads (bottom) by size source."""
+    title = "Where each model's size comes from"
+    listings = _listing_order({row.listing for row in rows})[:_MAX_LISTINGS]
+    n_top = sum(row.n_models for row in rows if row.listing == TOP_LISTING)
+    sample = f"{len(listings)} listings  ·  top listing n = {thousands(n_top)} models"
+    if not rows:
+        return no_data_figure(path, title, snapshot_date, sample, "no listing that day")
+
+    share = {(row.listing, row.parameter_source): row for row in rows}
+    fig, (models_ax, downloads_ax) = new_figure(height_ratios=(1.0, 1.0))
+    add_header(
+        fig,
+        models_ax,
+        title,
+        snapshot_subtitle(snapshot_date, sample)
+        + "\nResolution chain: safetensors → gguf → base model → name → unknown",
+    )
+    positions = np.arange(len(listings))
+    labels = [display_text(name, 40) for name in listings]
+    for ax, field, what in (
+        (models_ax, "pct_models", "models"),
+        (downloads_ax, "pct_downloads", "30-day downloads"),
+    ):
+        left = np.zeros(len(listings))
+        for source in SIZE_SOURCES:
+            values = np.array(
+                [
+                    (getattr(share[(name, source)], field) or 0.0) if (name, source) in share else 0.0
+                    for name in listings
+                ]
+            )
+            ax.barh(
+                positions,
+                values,
+                left=left,
+                height=0.7,
+                color=SOURCE_COLORS[source],
+                label=SOURCE_LABELS[source],
+            )
+            left += values
+        ax.set_yticks(positions, labels, parse_math=False, fontsize=LABEL_SIZE - 2)
+        ax.set_ylim(len(listings) - 0.5, -0.5)
+        ax.set_xlim(0, 100)
+        ax.set_ylabel(f"Share of {what}", fontsize=LABEL_SIZE)
+        ax.grid(axis="x", alpha=0.3)
+    downloads_ax.set_xlabel("% of the listing", fontsize=LABEL_SIZE)
+    handles, legend_labels = models_ax.get_legend_handles_labels()
+    fig.legend(
+        handles, legend_labels, loc="outside lower center", ncol=len(SIZE_SOURCES), fontsize=LABEL_SIZE - 2
+    )
+    save_figure(fig, path)
+    resolved = 100.0 - (
+        share[(TOP_LISTING, "unknown")].pct_models if (TOP_LISTING, "unknown") in share else 0.0
+    )
+    caption = (
+        f"Sizes resolved for {resolved:.1f}% of the {thousands(n_top)} top-listing models on "
+        f"{snapshot_date}, by source, per listing (models and 30-day downloads)."
+    )
+    return StudyFigure(path, caption, n_top, True)
+
+
+def size_coverage_metadata(rows: Sequence[CoverageRow]) -> dict[str, dg.MetadataValue]:
+    """The top listing's coverage by source, for the figures asset's metadata."""
+    top = {row.parameter_source: row for row in rows if row.listing == TOP_LISTING}
+    table = ["| size source | models | % models | % downloads |", "| --- | ---: | ---: | ---: |"]
+    for source in SIZE_SOURCES:
+        row = top.get(source)
+        if row is None:
+            continue
+        downloads = "" if row.pct_downloads is None else f"{row.pct_downloads:.1f}"
+        table.append(f"| {escape_markdown(source)} | {row.n_models:,} | {row.pct_models:.1f} | {downloads} |")
+    unknown = top.get("unknown")
+    return {
+        "size_coverage_top": dg.MetadataValue.md("\n".join(table)),
+        "size_resolved_pct_models_top": dg.MetadataValue.float(
+            round(100.0 - (unknown.pct_models if unknown else 0.0), 2) if top else 0.0
+        ),
+        "size_resolved_pct_downloads_top": dg.MetadataValue.float(
+            round(100.0 - ((unknown.pct_downloads or 0.0) if unknown else 0.0), 2) if top else 0.0
+        ),
+    }

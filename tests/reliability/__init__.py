@@ -1,0 +1,1 @@
+"""Reliability tests: faults, kills, rebuild, concurrency, security (docs/reliability.md)."""
