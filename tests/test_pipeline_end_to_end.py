@@ -117,6 +117,17 @@ def test_the_snapshot_metadata_names_the_days_top_models_and_completeness(pipeli
     assert [row.rsplit("|", 2)[0].strip() for row in rows] == expected
 
 
+def test_long_steps_log_their_progress(pipeline: Pipeline):
+    messages = [entry.user_message for entry in pipeline.instance.all_logs(pipeline.result.run_id)]
+    pages = math.ceil(TOP_N / PAGE_SIZE)
+    assert f"{DAYS[0]} top: page {pages}/{pages}, {TOP_N}/{TOP_N} models" in "\n".join(messages)
+    backfill = [message for message in messages if message.startswith("backfill: ")]
+    assert [message.split(",")[0] for message in backfill] == [
+        f"backfill: {done}/{len(DAYS)} days snapshotted" for done in range(1, len(DAYS) + 1)
+    ]
+    assert all(" ETA " in message for message in backfill)
+
+
 def test_top_listing_is_the_hubs_top_n_in_order(pipeline: Pipeline):
     for day in DAYS:
         stored = pipeline.query(

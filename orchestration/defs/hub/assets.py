@@ -47,7 +47,16 @@ def hub_model_snapshots(
     # A run killed earlier (SIGKILL, OOM) may have left a spool or a temporary archive file.
     for orphan in remove_orphans(warehouse.root, warehouse.archive_dir):
         context.log.info(f"removed {orphan.relative_to(warehouse.root)}, left by a process that is gone")
-    summaries = [_snapshot_one_day(context, hub, warehouse, day) for day in days]
+    summaries = []
+    started = datetime.now(UTC)
+    for done, day in enumerate(days, start=1):
+        summaries.append(_snapshot_one_day(context, hub, warehouse, day))
+        if len(days) > 1:  # a backfill: how far through its days, and when it should end
+            elapsed = (datetime.now(UTC) - started).total_seconds()
+            context.log.info(
+                f"backfill: {done}/{len(days)} days snapshotted, {elapsed:.0f} s elapsed, "
+                f"ETA {elapsed / done * (len(days) - done):.0f} s"
+            )
     last = summaries[-1]
     return dg.MaterializeResult(
         metadata={
