@@ -71,7 +71,7 @@ def test_unlisted_bases_are_fetched_once_each_and_missing_ones_recorded(size_pip
 
     # each base was asked once, and nothing is left to ask: the next run sends no request
     with duckdb.connect(str(size_pipeline.warehouse_dir / "observatory.duckdb"), read_only=True) as conn:
-        assert missing_base_ids(conn, 100_000) == []
+        assert missing_base_ids(conn, DAYS[0], DAYS[-1], 100_000) == []
 
 
 def test_resolved_class_agrees_with_ground_truth(size_pipeline: SizePipeline):

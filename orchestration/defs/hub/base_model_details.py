@@ -4,9 +4,9 @@ An adapter, a quantization, a fine-tune or a merge takes its size from its base 
 (`intermediate.int_model_sizes`, step 3). Most bases are in some listing; the others (an old
 base no longer in the top N, a base of a rarely used task) are fetched here, once each:
 
-1. find the base ids named by the tags of every snapshot record (all dates) and of the records
-   already fetched (so a base's own base follows, round after round), that neither a snapshot
-   nor an earlier fetch holds (compared case-insensitively, as Hub ids are);
+1. find the base ids named by the tags of the run's snapshot records and of the records already
+   fetched (so a base's own base follows, round after round), that neither a snapshot (any
+   date) nor an earlier fetch holds (compared case-insensitively, as Hub ids are);
 2. ask the Hub for each, most referenced first, at most `max_fetches_per_run` a run (the rest
    wait for the next run): `GET {endpoint}/api/models/{id}?expand=...`, the request
    `HfApi(endpoint=...).model_info(id, expand=[...])` sends, through huggingface_hub's own
@@ -16,10 +16,11 @@ base no longer in the top N, a base of a rarely used task) are fetched here, onc
 3. store each answer in `raw.hub_model_details(model_id, fetched_at, status, record)`: `ok`
    with the JSON, or `not_found` (RepositoryNotFoundError: deleted, private, misspelt) with
    NULL, so a missing base is never asked again. Other errors (the Hub down for longer than
-   the retries) are logged and left for the next run: a base's size is not worth failing the
-   day's marts for. Each round's answers are archived first, as one Parquet file under
-   `archive/hub_model_details/fetched_date=YYYY-MM-DD/` (temporary name, fsync, rename), so
-   `make rebuild` restores them with the snapshots (`load_details_from_archive`).
+   the retries) are logged and left for a later run whose records still name that base: a
+   base's size is not worth failing the day's marts for. Each round's answers are archived
+   first, as one Parquet file under `archive/hub_model_details/fetched_date=YYYY-MM-DD/`
+   (temporary name, fsync, rename), so `make rebuild` restores them with the snapshots
+   (`load_details_from_archive`).
 
 The live Hub only serves the present, so any partition fetches from today's Hub (a base's
 size does not change); a simulated Hub is asked as of the partition's last day.
@@ -27,7 +28,7 @@ size does not change); a simulated Hub is asked as of the partition's last day.
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -56,12 +57,15 @@ _DDL = (
     )""",
 )
 
-# Base ids named by a `base_model:<id>` or `base_model:<relation>:<id>` tag of any stored record,
-# known neither from a snapshot nor from an earlier fetch; most referenced first.
+# Base ids named by a `base_model:<id>` or `base_model:<relation>:<id>` tag of a record of the
+# run's snapshot dates or of a fetched base, known neither from any snapshot nor from an earlier
+# fetch; most referenced first. Only the run's dates are parsed: the daily cost must not grow
+# with history (bench B2), and earlier dates' bases were looked for by earlier runs.
 _MISSING_BASES_SQL = f"""
 with tagged as (
     select model_id, unnest(cast(json_extract(record, '$.tags') as varchar[])) as tag
     from raw.hub_model_snapshots
+    where snapshot_date between $first_day and $last_day
     union all
     select model_id, unnest(cast(json_extract(record, '$.tags') as varchar[])) as tag
     from raw.{DETAILS_TABLE}
@@ -102,15 +106,20 @@ def ensure_details_table(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(statement)
 
 
-def missing_base_ids(conn: duckdb.DuckDBPyConnection, limit: int) -> list[str]:
-    """Base ids to fetch, most referenced first (none before the first snapshot)."""
+def missing_base_ids(
+    conn: duckdb.DuckDBPyConnection, first_day: date, last_day: date, limit: int
+) -> list[str]:
+    """Base ids named by the records of `first_day`..`last_day` (or by fetched bases) to fetch,
+    most referenced first (none before the first snapshot)."""
     exists = conn.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'raw' and table_name = 'hub_model_snapshots'"
     ).fetchone()[0]
     if not exists or limit <= 0:
         return []
-    rows = conn.execute(f"{_MISSING_BASES_SQL} limit ?", [limit]).fetchall()
+    rows = conn.execute(
+        f"{_MISSING_BASES_SQL} limit $limit", {"first_day": first_day, "last_day": last_day, "limit": limit}
+    ).fetchall()
     return [base_id for base_id, _ in rows]
 
 
@@ -205,6 +214,7 @@ def hub_model_details(
     config: BaseModelDetailsConfig,
 ) -> dg.MaterializeResult:
     """Base models named by `base_model:` tags but never listed, fetched once each (model_info)."""
+    first_day = context.partition_time_window.start.date()
     day = (context.partition_time_window.end - timedelta(days=1)).date()
     endpoint = details_endpoint(hub, day)
     # huggingface_hub's client with the resource's timeouts and 429 wait cap, as the snapshot asset
@@ -216,7 +226,8 @@ def hub_model_details(
     for _ in range(config.max_rounds):
         with warehouse.connect() as conn:
             ensure_details_table(conn)
-            to_fetch = [m for m in missing_base_ids(conn, budget + len(failed)) if m not in failed]
+            candidates = missing_base_ids(conn, first_day, day, budget + len(failed))
+            to_fetch = [model_id for model_id in candidates if model_id not in failed]
         to_fetch = to_fetch[:budget]
         if not to_fetch:
             break
@@ -242,7 +253,7 @@ def hub_model_details(
         stored = dict(
             conn.execute(f"select status, count(*) from raw.{DETAILS_TABLE} group by status").fetchall()
         )
-        pending = len(missing_base_ids(conn, 100_000))
+        pending = len(missing_base_ids(conn, first_day, day, 100_000))
     summary = "| status | this run | stored |\n| --- | ---: | ---: |\n" + "\n".join(
         f"| {escape_markdown(status)} | {counts.get(status, 0)} | {stored.get(status, 0)} |"
         for status in (STATUS_OK, STATUS_NOT_FOUND, "failed")
