@@ -3,14 +3,24 @@
 -- listing ever served. What each record says about the model's size, before any lineage:
 -- its safetensors and GGUF counts, whether those count the whole model (adapters and packed
 -- quantizations do not), and the size its name gives.
+-- Incremental on model_id: a run reads its window's records only (the daily cost must not grow
+-- with history, bench B2) and replaces the rows of the models it saw; a record from an earlier
+-- run that is later than the window's (a backfill of past dates) is kept. A full refresh gives
+-- the same rows (tests/history/test_rebuilds.py).
 
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='model_id',
+    on_schema_change='fail',
+) }}
 
 with
 
 snapshots as (
 
     select * from {{ ref('stg_hub__model_snapshots') }}
+    where {{ incremental_snapshot_window('snapshot_date') }}
 
 ),
 
@@ -28,7 +38,7 @@ moe_sizes as (
 ),
 
 -- the latest snapshot record wins: a later record may have gained safetensors or tags
-latest_snapshot_records as (
+window_snapshot_records as (
 
     select
         model_id,
@@ -39,13 +49,71 @@ latest_snapshot_records as (
         tags,
         safetensors_total,
         safetensors_dtypes,
-        gguf_total
+        gguf_total,
+        0 as from_earlier_run
 
     from snapshots
 
     qualify row_number() over (
         partition by model_id
         order by snapshot_date desc, listing asc, rank asc
+    ) = 1
+
+),
+
+{% if is_incremental() %}
+
+    earlier_snapshot_records as (
+
+        select
+            model_id,
+            known_from,
+            last_seen_on,
+            library_name,
+            pipeline_tag,
+            tags,
+            safetensors_total,
+            safetensors_dtypes,
+            gguf_total,
+            1 as from_earlier_run
+
+        from {{ this }}
+
+        where known_from = 'snapshot'
+
+    ),
+
+{% endif %}
+
+-- on a tie, the window's record: a rerun of a date replaces that date's records
+latest_snapshot_records as (
+
+    select
+        model_id,
+        known_from,
+        last_seen_on,
+        library_name,
+        pipeline_tag,
+        tags,
+        safetensors_total,
+        safetensors_dtypes,
+        gguf_total
+
+    from (
+        select * from window_snapshot_records
+        {% if is_incremental() %}
+            union all
+            select * from earlier_snapshot_records
+            where
+                earlier_snapshot_records.model_id in (
+                    select window_snapshot_records.model_id from window_snapshot_records
+                )
+        {% endif %}
+    ) as candidates
+
+    qualify row_number() over (
+        partition by model_id
+        order by last_seen_on desc, from_earlier_run asc
     ) = 1
 
 ),
@@ -67,6 +135,11 @@ fetched_only as (
 
     anti join latest_snapshot_records
         on fetched.model_id = latest_snapshot_records.model_id
+
+    {% if is_incremental() %}
+        anti join earlier_snapshot_records
+            on fetched.model_id = earlier_snapshot_records.model_id
+    {% endif %}
 
 ),
 

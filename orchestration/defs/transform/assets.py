@@ -13,8 +13,10 @@ from orchestration.defs.transform.project import dbt_project
 from orchestration.partitions import daily_partitions
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
-# Models that keep one row set per snapshot date and only rebuild the dates of the run's window.
-INCREMENTAL_MODELS = "config.materialized:incremental"
+# Models that keep one row set per snapshot date and only rebuild the dates of the run's window,
+# with the size resolution between them: `int_hub_models` (incremental on model_id) feeds the
+# model sizes and the classification that the incremental marts read, so they build in one run.
+INCREMENTAL_MODELS = "config.materialized:incremental int_hub_models+"
 
 
 class ObservatoryDbtTranslator(DagsterDbtTranslator):
@@ -59,7 +61,7 @@ def dbt_daily_models(
     warehouse: WarehouseResource,
     config: DbtBuildConfig,
 ):
-    """Incremental marts: the snapshot dates of the run's partition window, in one dbt build."""
+    """Incremental models and the size resolution: the run's partition window, in one dbt build."""
     _dbt_env(warehouse)
     window = context.partition_time_window
     window_vars = {
@@ -80,6 +82,6 @@ def dbt_daily_models(
     pool="warehouse",
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Staging views, intermediate models and seeds, rebuilt whole from every snapshot."""
+    """Staging views and seeds: definitions and reference data, nothing computed from history."""
     _dbt_env(warehouse)
     yield from dbt.cli(["build"], context=context).stream()
