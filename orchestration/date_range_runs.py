@@ -6,9 +6,7 @@ from typing import Any
 
 import dagster as dg
 
-# The tags Dagster puts on a single-run backfill: every partitioned asset sees the whole window.
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
+from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
 
 
 def contiguous_ranges(days: list[date]) -> list[tuple[date, date]]:

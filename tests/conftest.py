@@ -30,9 +30,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """`make test` runs two xdist workers with `--dist loadgroup`: a folder's tests (or a top-level
     file's) stay on one worker, since they share session fixtures (a pipeline run, a server)."""
+    if not config.pluginmanager.hasplugin("xdist"):  # `-p no:xdist`: one process, no groups
+        return
     tests_dir = Path(__file__).resolve().parent
     for item in items:
         relative = item.path.resolve().relative_to(tests_dir)

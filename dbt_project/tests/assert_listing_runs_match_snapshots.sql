@@ -1,7 +1,8 @@
 -- The two raw tables agree: every (snapshot date, listing) stored in hub_model_snapshots has
 -- its row in hub_listing_runs, and the row's unique_n is the number of distinct models stored
 -- for that listing (a listing that returned nothing has unique_n = 0 and no snapshot row).
--- Fails with one row per listing that disagrees.
+-- Fails with one row per listing that disagrees. A run with a window checks its own dates
+-- (macros/data_test_window.sql).
 
 with
 
@@ -13,6 +14,8 @@ snapshots as (
         count(distinct model_id) as n_models
 
     from {{ source('hub', 'hub_model_snapshots') }}
+
+    where {{ in_run_window('snapshot_date') }}
 
     group by snapshot_date, listing
 
@@ -26,6 +29,8 @@ runs as (
         unique_n
 
     from {{ source('hub', 'hub_listing_runs') }}
+
+    where {{ in_run_window('snapshot_date') }}
 
 ),
 

@@ -3,14 +3,14 @@
 import json
 import os
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
-from orchestration.partitions import daily_partitions
+from orchestration.partitions import daily_partitions, run_days
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
 # Models that keep one row set per snapshot date and only rebuild the dates of the run's window,
@@ -40,6 +40,12 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
+def _window_vars(first_day: date, last_day: date) -> str:
+    """dbt's `--vars` for a window of snapshot dates (dbt_project.yml: snapshot_start_date)."""
+    window = {"snapshot_start_date": first_day.isoformat(), "snapshot_end_date": last_day.isoformat()}
+    return json.dumps(window)
+
+
 def _dbt_env(warehouse: WarehouseResource) -> None:
     # dbt runs with its project folder as working directory and a copy of this process's
     # environment: hand it the warehouse as an absolute path so both processes open one file.
@@ -64,11 +70,7 @@ def dbt_daily_models(
     """Incremental models and the size resolution: the run's partition window, in one dbt build."""
     _dbt_env(warehouse)
     window = context.partition_time_window
-    window_vars = {
-        "snapshot_start_date": window.start.date().isoformat(),
-        "snapshot_end_date": (window.end - timedelta(days=1)).date().isoformat(),
-    }
-    args = ["build", "--vars", json.dumps(window_vars)]
+    args = ["build", "--vars", _window_vars(window.start.date(), (window.end - timedelta(days=1)).date())]
     if config.full_refresh:
         args.append("--full-refresh")
     yield from dbt.cli(args, context=context).stream()
@@ -84,4 +86,10 @@ def dbt_daily_models(
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Staging views and seeds: definitions and reference data, nothing computed from history."""
     _dbt_env(warehouse)
-    yield from dbt.cli(["build"], context=context).stream()
+    args = ["build"]
+    # Unpartitioned, but its data tests check raw and staging rows: in a partitioned run (the
+    # schedule, a backfill) only the run's days (macros/data_test_window.sql), else all of them.
+    days = run_days(context.run.tags)
+    if days is not None:
+        args += ["--vars", _window_vars(*days)]
+    yield from dbt.cli(args, context=context).stream()
