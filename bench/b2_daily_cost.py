@@ -186,9 +186,11 @@ def run_b2(
     log: Callable[[str], None],
     budget_s: float | None = None,
     profile: str = "auto",
+    before_timed_runs: Callable[[], None] | None = None,
 ) -> dict:
     """`profile`: one more daily run with the longer history under cProfile ("auto": if a target is
-    missed)."""
+    missed). `before_timed_runs`: called once the set-up is done, before the daily runs (to let
+    work that shared the machine during the set-up finish)."""
     os.environ["DAGSTER_HOME"] = str(prepare_dagster_home(work_dir / "dagster_home"))
     dbt_target = work_dir / "dbt_target"
     os.environ["DBT_TARGET_PATH"] = str(dbt_target)
@@ -234,6 +236,8 @@ def run_b2(
         def daily(n_days: int) -> Callable[[], dict]:
             return lambda: _run(sides[n_days], instance, day, day, "daily_snapshot")
 
+        if before_timed_runs is not None:
+            before_timed_runs()
         log(f"B2: the daily job for {day} with {small} vs {large} days of history, {repetitions} repetitions")
         samples = alternate({f"{n}_days": daily(n) for n in history_sizes}, repetitions, log, budget_s)
         _summarise(report, samples, dbt_target)

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
@@ -95,6 +96,30 @@ def _server_throughput(hub: BenchHub, day: date, pages: int) -> dict:
     }
 
 
+def run_full_census(hub: BenchHub, day: date, work_dir: Path, log: Callable[[str], None]) -> dict:
+    """The census of the whole simulated Hub through the real asset, in a crawler process."""
+    log_path = work_dir / "census_child.log"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    log(f"B3: full census of {hub.n_models:,} models at 100 ms per request (real asset)")
+    before = hub.stats()
+    census = _census_process(hub.endpoint_template("main"), day, work_dir / "census", log_path)
+    after = hub.stats()
+    census["server_listing_requests"] = (
+        after["endpoints"]["main"]["listing_requests"] - before["endpoints"]["main"]["listing_requests"]
+    )
+    if census.get("success"):
+        census["models_per_s_overall"] = census["models"] / census["wall_s"]
+    log(f"B3: census done: {census}")
+    return {
+        "census": census,
+        "hub_process": {
+            "peak_rss_bytes": after.get("peak_rss_bytes"),
+            "generation_s": after["generation_s"],
+            "cpu_s": after["cpu_s"],
+        },
+    }
+
+
 def run_b3(
     hub: BenchHub,
     day: date,
@@ -104,8 +129,13 @@ def run_b3(
     rate_limit: tuple[int, float],
     repetitions: int,
     log: Callable[[str], None],
+    census_future: Future | None = None,
 ) -> dict:
-    """`rate_limit`: the `limited` endpoint's (quota, window in seconds), for the report."""
+    """`rate_limit`: the `limited` endpoint's (quota, window in seconds), for the report.
+
+    `census_future`: the full census, started elsewhere (`run_full_census` in a thread); None:
+    it runs here.
+    """
     log_path = work_dir / "census_child.log"
     report: dict = {"world_models": hub.n_models}
 
@@ -137,22 +167,11 @@ def run_b3(
     samples = alternate({"read_ahead_4": crawl(4), "read_ahead_0": crawl(0)}, repetitions, log)
     report["read_ahead"] = {name: medians(runs) | {"samples": runs} for name, runs in samples.items()}
 
-    log(f"B3: full census of {hub.n_models:,} models at 100 ms per request (real asset)")
-    before = hub.stats()
-    census = _census_process(hub.endpoint_template("main"), day, work_dir / "census", log_path)
-    after = hub.stats()
-    census["server_listing_requests"] = (
-        after["endpoints"]["main"]["listing_requests"] - before["endpoints"]["main"]["listing_requests"]
-    )
-    if census.get("success"):
-        census["models_per_s_overall"] = census["models"] / census["wall_s"]
-    report["census"] = census
-    report["hub_process"] = {
-        "peak_rss_bytes": after.get("peak_rss_bytes"),
-        "generation_s": after["generation_s"],
-        "cpu_s": after["cpu_s"],
-    }
-    log(f"B3: census done: {census}")
+    if census_future is None:
+        report.update(run_full_census(hub, day, work_dir, log))
+    else:
+        report.update(census_future.result())
+    census = report["census"]
 
     log(f"B3: rate-limited census of {rate_limited_models:,} models")
     limited_before = hub.stats()["endpoints"]["limited"]

@@ -331,6 +331,13 @@ def _b3_section(b3: dict) -> list[str]:
         f"handler, JSON encoding apart; {server['bytes_per_page'] / 1e6:.2f} MB a page)"
     )
     lines = [f"## B3, census of {b3['world_models']:,} models", ""]
+    if census.get("ran_beside"):
+        lines += [
+            f"The census crawled beside {census['ran_beside']}: its crawl figures below and those "
+            "full refreshes were measured under each other's load. Every other B3 figure, and B2's "
+            "daily runs, ran alone.",
+            "",
+        ]
     lines += _table(
         ["figure", "value"],
         [
@@ -404,24 +411,19 @@ def write_markdown(results: dict, path: Path) -> None:
 # What to do next when a target is missed, written from what the measured causes below have
 # shown on this project (issue 7's investigation); the causes themselves come from the run.
 NEXT_STEPS = {
-    "total": "the full configuration already runs one or two repetitions; what is left is fixed by "
-    "the targets: B2's set-up (365-day synthesis and full refresh, ~12 min) and its daily runs, "
-    "slow for the reasons below, and B3's census (2,000 requests at 100 ms, ~5 min). A "
-    "history-independent daily job shortens B2 most; running B3's latency-bound census beside "
-    "B2's set-up would save ~5 min at the price of contended figures",
+    "total": "what is left is fixed by the targets: B2's set-up (the 365-day synthesis and two "
+    "full refreshes, ~7 min, with B3's census crawling beside it) and its four daily runs (~5 min). "
+    "Next: parse each record's JSON once per full refresh (`int_hub_models` and "
+    "`int_model_observations` each read every field of all history through the staging view)",
     "b1.request_ratio": "check the listings' page size (`SLM_OBS_PAGE_SIZE`, 1,000 models a request)",
     "b1.wall_ratio": "check the listings' page size and the per-request latency of the simulated Hub",
-    "b2.ratio": "make what grows read only the new day (files outside the benchmark, reported to "
-    "their owners): `int_hub_models` is a table rebuilt each run from every snapshot's JSON through "
-    "the staging view (make it incremental: merge the day's latest records into the previous "
-    "state); `missing_base_ids` in orchestration/defs/hub/base_model_details.py parses the tags of "
-    "every raw row of every date each run (restrict it to the new day's rows, keep the known ids in "
-    "a narrow table); the data tests on staging and raw scan all history (a `where` on the run's "
-    "window)",
-    "b2.wall_s": "first the history-dependent part above (about 100 s at 365 days); then the fixed "
-    "cost, already 179 s with 30 days under this load: two dbt invocations whose Dagster-side "
-    "streaming adds ~40 s to dbt's own time, data and unit tests on every daily build, the "
-    "figures (16-30 s)",
+    "b2.ratio": "make the steps and dbt nodes that grow above read only the run's days: an "
+    "incremental model (a window on snapshot_date, or delete+insert on its key), a data test's "
+    '`where: "__in_run_window__(<date column>)"` (dbt_project/macros/data_test_window.sql), an '
+    "asset's query restricted to the run's dates",
+    "b2.wall_s": "first the history-dependent part above; then the fixed cost of the 30-day run: "
+    "two dbt invocations (each parses the project again, its vars changing daily), the data and "
+    "unit tests of every daily build, the figures (~20 s, matplotlib)",
     "b3.peak_rss": "lower `READ_AHEAD_PAGES` or `pages_per_part`, or DuckDB's `LOAD_MEMORY_LIMIT` in "
     "orchestration/defs/hub/census.py",
     "b3.complete": "see the census log (`bench/work.tmp/b3/census_child.log`)",
