@@ -3,6 +3,8 @@ and the daily schedule is shown running (its default status) without anyone swit
 
 import re
 
+from playwright.sync_api import expect
+
 ASSETS = ["hub_model_snapshots", "int_model_snapshots__classified", "class_split", "study_figures"]
 SCHEDULE = "daily_snapshot_schedule"
 UI_TIMEOUT_MS = 60_000  # the code location may still be loading when the page opens
@@ -44,15 +46,15 @@ def test_the_daily_schedule_is_running_by_default(browser_page, dagster_ui, arti
     switch = page.locator(
         f"xpath=//a[contains(@href, '/schedules/{SCHEDULE}')]/following-sibling::div//input[@type='checkbox']"
     )
-    switch.first.wait_for(state="attached")
-    assert switch.count() == 1
-    assert switch.is_checked()
+    # The switch is drawn before the schedule's state arrives: wait for the state, not the switch.
+    expect(switch).to_have_count(1, timeout=UI_TIMEOUT_MS)
+    expect(switch).to_be_checked(timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(artifacts_dir / "dagster-automation.png"))
 
     page.get_by_role("link", name=re.compile(SCHEDULE)).click()
     page.get_by_text("Execution timezone").wait_for()
     running = page.locator("tr:has-text('Running') input[type='checkbox']")
-    assert running.count() == 1
-    assert running.is_checked()
+    expect(running).to_have_count(1, timeout=UI_TIMEOUT_MS)
+    expect(running).to_be_checked(timeout=UI_TIMEOUT_MS)
     assert page.get_by_role("link", name="daily_snapshot", exact=True).count() >= 1  # the target job
     page.screenshot(path=str(artifacts_dir / "dagster-schedule.png"))
