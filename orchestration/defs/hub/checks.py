@@ -111,8 +111,16 @@ def snapshot_freshness(warehouse: WarehouseResource, hub: HubClientResource) -> 
 
 # Share (in %) of the `top` listing's distinct models whose record has a parameter count, as the
 # intermediate model reads it (`safetensors.total`, else `gguf.total`), for the two latest dates.
+# Only those dates' records are parsed: the daily check must not grow with history.
 _PARAMETER_COVERAGE_SQL = """
-with models as (
+with latest_dates as (
+    select distinct snapshot_date
+    from raw.hub_model_snapshots
+    where listing = 'top'
+    order by snapshot_date desc
+    limit 2
+),
+models as (
     select
         snapshot_date,
         model_id,
@@ -120,7 +128,7 @@ with models as (
             (record ->> '$.safetensors.total') is not null or (record ->> '$.gguf.total') is not null
         ) as has_parameters
     from raw.hub_model_snapshots
-    where listing = 'top'
+    where listing = 'top' and snapshot_date in (select snapshot_date from latest_dates)
     group by snapshot_date, model_id
 )
 select snapshot_date, 100.0 * avg(case when has_parameters then 1 else 0 end) as coverage_pct
