@@ -12,10 +12,10 @@
         delete from {{ this }}
         where
             present_today
-            or (listing, model_id) in (
+            or (listing, model_uid) in (
                 select
                     listing,
-                    model_id
+                    model_uid
                 from {{ memberships }}
                 where {{ history_recompute_from('snapshot_date') }}
             )

@@ -3,7 +3,9 @@
 -- listing ever served. What each record says about the model's size, before any lineage:
 -- its safetensors and GGUF counts, whether those count the whole model (adapters and packed
 -- quantizations do not), and the size its name gives.
--- Incremental on model_id: a run reads its window's records only (the daily cost must not grow
+-- One row per model_uid (the Hub's `_id`, kept by a rename), under its latest name
+-- (int_model_names): a renamed model's records are one model's.
+-- Incremental on model_uid: a run reads its window's records only (the daily cost must not grow
 -- with history, bench B2) and replaces the rows of the models it saw; a record from an earlier
 -- run that is later than the window's (a backfill of past dates) is kept. A full refresh gives
 -- the same rows (tests/history/test_rebuilds.py).
@@ -11,7 +13,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key='model_id',
+    unique_key='model_uid',
     on_schema_change='fail',
 ) }}
 
@@ -24,10 +26,27 @@ snapshots as (
 
 ),
 
+-- one record per model: two names asked for (an old one redirects) may answer with one model
 fetched as (
 
     select * from {{ ref('stg_hub__model_details') }}
     where status = 'ok'
+    qualify row_number() over (
+        partition by model_uid
+        order by fetched_at desc, model_id asc
+    ) = 1
+
+),
+
+latest_names as (
+
+    select
+        model_uid,
+        model_id
+
+    from {{ ref('int_model_names') }}
+
+    where is_latest_name
 
 ),
 
@@ -41,7 +60,8 @@ moe_sizes as (
 window_snapshot_records as (
 
     select
-        model_id,
+        model_uid,
+        model_id as record_model_id,
         'snapshot' as known_from,
         snapshot_date as last_seen_on,
         library_name,
@@ -55,7 +75,7 @@ window_snapshot_records as (
     from snapshots
 
     qualify row_number() over (
-        partition by model_id
+        partition by model_uid
         order by snapshot_date desc, listing asc, rank asc
     ) = 1
 
@@ -66,7 +86,8 @@ window_snapshot_records as (
     earlier_snapshot_records as (
 
         select
-            model_id,
+            model_uid,
+            model_id as record_model_id,
             known_from,
             last_seen_on,
             library_name,
@@ -89,7 +110,8 @@ window_snapshot_records as (
 latest_snapshot_records as (
 
     select
-        model_id,
+        model_uid,
+        record_model_id,
         known_from,
         last_seen_on,
         library_name,
@@ -105,14 +127,14 @@ latest_snapshot_records as (
             union all
             select * from earlier_snapshot_records
             where
-                earlier_snapshot_records.model_id in (
-                    select window_snapshot_records.model_id from window_snapshot_records
+                earlier_snapshot_records.model_uid in (
+                    select window_snapshot_records.model_uid from window_snapshot_records
                 )
         {% endif %}
     ) as candidates
 
     qualify row_number() over (
-        partition by model_id
+        partition by model_uid
         order by last_seen_on desc, from_earlier_run asc
     ) = 1
 
@@ -121,7 +143,8 @@ latest_snapshot_records as (
 fetched_only as (
 
     select
-        fetched.model_id,
+        fetched.model_uid,
+        coalesce(fetched.served_model_id, fetched.model_id) as record_model_id,
         'model_info' as known_from,
         cast(fetched.fetched_at as date) as last_seen_on,
         fetched.library_name,
@@ -134,11 +157,11 @@ fetched_only as (
     from fetched
 
     anti join latest_snapshot_records
-        on fetched.model_id = latest_snapshot_records.model_id
+        on fetched.model_uid = latest_snapshot_records.model_uid
 
     {% if is_incremental() %}
         anti join earlier_snapshot_records
-            on fetched.model_id = earlier_snapshot_records.model_id
+            on fetched.model_uid = earlier_snapshot_records.model_uid
     {% endif %}
 
 ),
@@ -151,19 +174,33 @@ known as (
 
 ),
 
+latest_named as (
+
+    select
+        known.*,
+        coalesce(latest_names.model_id, known.record_model_id) as model_id
+
+    from known
+
+    left join latest_names
+        on known.model_uid = latest_names.model_uid
+
+),
+
 named as (
 
     select
         *,
         {{ size_name_of('model_id') }} as repo_name
 
-    from known
+    from latest_named
 
 ),
 
 described as (
 
     select
+        named.model_uid,
         named.model_id,
         named.known_from,
         named.last_seen_on,
@@ -209,6 +246,7 @@ sized_by_name as (
 )
 
 select
+    model_uid,
     model_id,
     known_from,
     last_seen_on,

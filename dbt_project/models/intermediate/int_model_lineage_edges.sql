@@ -3,6 +3,9 @@
 -- quantized) of a known model (int_hub_models). A base named in both forms is one edge, with
 -- the relation of the second form. base_rank orders a model's bases as its tags list them
 -- (a merge has several). A card that names the model itself is kept, flagged.
+-- A tag keeps the name the base had when the card was written: base_model_uid is the model
+-- that name (in any case) belongs to (int_model_names), so a renamed base is still found;
+-- a name no model ever had falls back to the name lower-cased, as model_uid does.
 
 {{ config(materialized='table') }}
 
@@ -13,6 +16,7 @@ with
 models as (
 
     select
+        model_uid,
         model_id,
         tags
 
@@ -23,6 +27,7 @@ models as (
 model_tags as (
 
     select
+        model_uid,
         model_id,
         {{ unnest_list('tags') }} as tag,
         generate_subscripts(tags, 1) as tag_position
@@ -34,6 +39,7 @@ model_tags as (
 base_model_tags as (
 
     select
+        model_uid,
         model_id,
         tag_position,
         nullif(regexp_extract(tag, {{ base_model_tag }}, 1), '') as relation,
@@ -45,9 +51,10 @@ base_model_tags as (
 
 ),
 
-edges as (
+tagged_bases as (
 
     select
+        model_uid,
         model_id,
         base_model_id,
         max(relation) as relation,
@@ -57,15 +64,77 @@ edges as (
 
     where base_model_id is not null
 
-    group by model_id, base_model_id
+    group by model_uid, model_id, base_model_id
+
+),
+
+-- Which model a name belongs to: the one that held it in that exact case, then in another
+-- case; among several (a name freed by a rename and taken again), the one that held it last.
+name_owners as (
+
+    select
+        tagged_bases.model_uid,
+        tagged_bases.base_model_id,
+        names.model_uid as base_model_uid
+
+    from tagged_bases
+
+    inner join {{ ref('int_model_names') }} as names
+        on lower(tagged_bases.base_model_id) = lower(names.model_id)
+
+    qualify row_number() over (
+        partition by tagged_bases.model_uid, tagged_bases.base_model_id
+        order by
+            names.model_id = tagged_bases.base_model_id desc,
+            names.last_seen_date desc,
+            names.model_uid asc
+    ) = 1
+
+),
+
+resolved as (
+
+    select
+        tagged_bases.*,
+        coalesce(name_owners.base_model_uid, lower(tagged_bases.base_model_id))
+            as base_model_uid
+
+    from tagged_bases
+
+    left join name_owners
+        on
+            tagged_bases.model_uid = name_owners.model_uid
+            and tagged_bases.base_model_id = name_owners.base_model_id
+
+),
+
+-- a base named twice (its old and new name, two cases) is one edge, named as first listed
+edges as (
+
+    select
+        model_uid,
+        model_id,
+        base_model_uid,
+        base_model_id,
+        first_position,
+        max(relation) over (partition by model_uid, base_model_uid) as relation
+
+    from resolved
+
+    qualify row_number() over (
+        partition by model_uid, base_model_uid
+        order by first_position
+    ) = 1
 
 )
 
 select
+    model_uid,
     model_id,
+    base_model_uid,
     base_model_id,
     relation,
-    row_number() over (partition by model_id order by first_position) as base_rank,
-    lower(base_model_id) = lower(model_id) as is_self_reference
+    row_number() over (partition by model_uid order by first_position) as base_rank,
+    base_model_uid = model_uid or lower(base_model_id) = lower(model_id) as is_self_reference
 
 from edges

@@ -9,6 +9,8 @@
 --      adapter, quantization, fine-tune or merge is the size of what it derives from);
 --   4. name: the size written in the repository name (macros/size_from_name.sql);
 --   5. unknown.
+-- Models and bases are keyed by model_uid (the Hub's `_id`): a base renamed since a tag named
+-- it is the same model (int_model_lineage_edges.base_model_uid).
 -- Step 3 is recursive: a base resolves by the same chain. It is unrolled over
 -- var('size_lineage_max_depth') levels (level k is exact for every model whose lineage is at
 -- most k deep), so a cycle (a card naming itself, two cards naming each other) cannot loop: a
@@ -37,8 +39,8 @@ edges as (
 
     select
         relation,
-        lower(model_id) as model_key,
-        lower(base_model_id) as base_key
+        model_uid as model_key,
+        base_model_uid as base_key
 
     from {{ ref('int_model_lineage_edges') }}
 
@@ -62,11 +64,12 @@ edge_counts as (
 nodes as (
 
     select
+        models.model_uid,
         models.model_id,
         models.has_packed_weights,
         models.name_parameter_count,
         models.name_size_pattern,
-        lower(models.model_id) as model_key,
+        models.model_uid as model_key,
         coalesce(edge_counts.n_declared_bases, 0) as n_declared_bases,
         models.is_adapter_by_tags
         or coalesce(edge_counts.declares_adapter_relation, false) as is_adapter,
@@ -87,7 +90,7 @@ nodes as (
     from models
 
     left join edge_counts
-        on lower(models.model_id) = edge_counts.model_key
+        on models.model_uid = edge_counts.model_key
 
 ),
 
@@ -103,7 +106,7 @@ own_counts as (
     from nodes
 
     inner join models
-        on nodes.model_id = models.model_id
+        on nodes.model_uid = models.model_uid
 
 ),
 
@@ -213,6 +216,7 @@ level_{{ level }} as (
 resolved as (
 
     select
+        own_counts.model_uid,
         own_counts.model_id,
         own_counts.is_adapter,
         own_counts.has_packed_weights,
@@ -237,6 +241,7 @@ resolved as (
 )
 
 select
+    model_uid,
     model_id,
     parameter_count,
     parameter_source,

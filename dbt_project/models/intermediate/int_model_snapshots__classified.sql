@@ -13,7 +13,7 @@ sizes as (
 ),
 
 -- Each model's resolved size (int_model_sizes: safetensors, gguf, base model, name), the same
--- on every snapshot date: the latest knowledge of the model, from every snapshot.
+-- on every snapshot date and under every name it had (joined on model_uid): the latest knowledge of the model, from every snapshot.
 sized as (
 
     select
@@ -28,7 +28,7 @@ sized as (
     from snapshots
 
     left join sizes
-        on snapshots.model_id = sizes.model_id
+        on snapshots.model_uid = sizes.model_uid
 
 ),
 

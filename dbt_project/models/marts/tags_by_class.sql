@@ -24,7 +24,7 @@ model_tags as (
 
     select
         snapshot_date,
-        model_id,
+        model_uid,
         model_class,
         {{ unnest_list('tags') }} as tag
 
@@ -36,7 +36,7 @@ task_tags as (
 
     select
         model_tags.snapshot_date,
-        model_tags.model_id,
+        model_tags.model_uid,
         model_tags.model_class,
         model_tags.tag
 
@@ -54,7 +54,7 @@ counted as (
         model_class,
         tag,
         -- distinct: a record listing a tag twice is still one model
-        count(distinct model_id) as n_models
+        count(distinct model_uid) as n_models
 
     from task_tags
 

@@ -16,7 +16,10 @@ source as (
 renamed as (
 
     select
+        {{ model_uid('record', 'model_id') }} as model_uid,
         model_id,
+        -- the name the Hub answered with: a renamed repository's old name redirects to it
+        coalesce({{ json_text('record', 'id') }}, model_id) as served_model_id,
         fetched_at,
         status,
         {{ json_text('record', 'pipeline_tag') }} as pipeline_tag,

@@ -23,6 +23,9 @@ renamed as (
         fetched_at,
 
         ---------- model
+        -- the Hub's `_id` survives a rename (case change, owner transfer, new name); a record
+        -- without one falls back to its case-insensitive name, so it is still one key
+        {{ model_uid('record', 'model_id') }} as model_uid,
         model_id,
         {{ json_text('record', 'author') }} as author,
         {{ json_utc_timestamp('record', 'createdAt') }} as created_at,
@@ -53,7 +56,8 @@ renamed as (
 
 ),
 
--- A listing can serve a model twice when its order shifts between page requests:
+-- A listing can serve a model twice when its order shifts between page requests (or under
+-- two names when it is renamed during the crawl):
 -- keep the first time it was received (the lowest rank). Deduplicated after typing, so the
 -- window sorts only the typed columns a query reads, not every record's JSON: reading the whole
 -- history (a full refresh, `make bench`'s B2) is faster.
@@ -62,7 +66,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by snapshot_date, listing, model_id
+            partition by snapshot_date, listing, model_uid
             order by rank
         ) as nth_time_received
 

@@ -17,6 +17,7 @@ memberships as (
         snapshot_date,
         listing,
         listing_kind,
+        model_uid,
         model_id,
         rank
 

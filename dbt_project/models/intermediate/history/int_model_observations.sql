@@ -1,4 +1,4 @@
--- One row per model and snapshot date: the model seen in any listing that day, with the
+-- One row per model (model_uid) and snapshot date: the model seen in any listing that day, with the
 -- counters and the size of one of its records. Materialised incrementally over the run's
 -- window, so the daily build parses the new day's JSON only; every history mart reads this
 -- narrow table instead of the records.
@@ -19,15 +19,15 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by snapshot_date, model_id
+            partition by snapshot_date, model_uid
             order by listing_kind = 'top' desc, listing asc, rank asc
         ) as nth_record,
-        count(*) over (partition by snapshot_date, model_id) as n_listings,
+        count(*) over (partition by snapshot_date, model_uid) as n_listings,
         min(downloads_all_time) over (
-            partition by snapshot_date, model_id
+            partition by snapshot_date, model_uid
         ) as min_downloads_all_time,
         max(downloads_all_time) over (
-            partition by snapshot_date, model_id
+            partition by snapshot_date, model_uid
         ) as max_downloads_all_time
 
     from snapshots
@@ -38,6 +38,8 @@ observations as (
 
     select
         snapshot_date,
+        model_uid,
+        -- the name of the kept record: the model's name that day
         model_id,
         created_at,
         downloads_all_time,

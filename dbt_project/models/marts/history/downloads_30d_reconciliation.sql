@@ -4,6 +4,9 @@
 -- var('hub_downloads_window_days'), 30). Every checked model-day is a row; disagreements are
 -- reported here (`agrees` false), not hidden or corrected.
 
+-- A model is its model_uid: the window runs across a rename; model_id is its latest name
+-- (post-hook identity_show_latest_names).
+
 {%- set window_days = var('hub_downloads_window_days') | int %}
 
 with
@@ -11,6 +14,7 @@ with
 daily as (
 
     select
+        model_uid,
         model_id,
         interval_end,
         interval_status,
@@ -26,7 +30,7 @@ observations as (
 
     select
         snapshot_date,
-        model_id,
+        model_uid,
         downloads_30d
 
     from {{ ref('int_model_observations') }}
@@ -38,6 +42,7 @@ observations as (
 windowed as (
 
     select
+        model_uid,
         model_id,
         interval_end,
         sum(downloads) over last_window as sum_daily_downloads,
@@ -46,7 +51,7 @@ windowed as (
     from daily
 
     window last_window as (
-        partition by model_id
+        partition by model_uid
         order by interval_end
         range between interval {{ window_days - 1 }} days preceding and current row
     )
@@ -57,6 +62,7 @@ checked as (
 
     select
         windowed.interval_end as snapshot_date,
+        windowed.model_uid,
         windowed.model_id,
         cast(windowed.sum_daily_downloads as bigint) as sum_daily_downloads,
         observations.downloads_30d as reported_downloads_30d
@@ -65,7 +71,7 @@ checked as (
 
     inner join observations
         on
-            windowed.model_id = observations.model_id
+            windowed.model_uid = observations.model_uid
             and windowed.interval_end = observations.snapshot_date
 
     where
@@ -78,6 +84,7 @@ final as (
 
     select
         snapshot_date,
+        model_uid,
         model_id,
         sum_daily_downloads,
         reported_downloads_30d,

@@ -6,6 +6,8 @@
 -- delta (unknown, NULL, not zero), nor has one whose previous observation is more than
 -- var('delta_lookback_days') days old; a counter that went down (the Hub corrected it) is
 -- flagged and its delta left NULL rather than negative.
+-- A model is its model_uid (the Hub's `_id`): a rename does not break its intervals; model_id
+-- is its latest name (post-hook identity_show_latest_names renames the rows of earlier runs).
 
 {%- set lookback_days = var('delta_lookback_days') %}
 
@@ -16,6 +18,7 @@ observations as (
 
     select
         snapshot_date,
+        model_uid,
         model_id,
         created_at,
         downloads_all_time,
@@ -37,7 +40,7 @@ with_previous as (
 
     from observations
 
-    window by_model as (partition by model_id order by snapshot_date)
+    window by_model as (partition by model_uid order by snapshot_date)
 
 ),
 
@@ -53,11 +56,11 @@ recomputed as (
 seen_before_lookback as (
 
     {% if history_is_partial_run() -%}
-        select distinct model_id
+        select distinct model_uid
         from {{ ref('int_model_observations') }}
         where snapshot_date < {{ history_days_before_start(lookback_days) }}
     {%- else -%}
-        select model_id
+        select model_uid
         from observations
         where false
     {%- endif %}
@@ -67,6 +70,7 @@ seen_before_lookback as (
 intervals as (
 
     select
+        recomputed.model_uid,
         recomputed.model_id,
         recomputed.snapshot_date as interval_end,
         recomputed.created_at,
@@ -81,7 +85,7 @@ intervals as (
                 then recomputed.previous_date
         end as interval_start,
         case
-            when recomputed.previous_date is null and seen_before_lookback.model_id is null
+            when recomputed.previous_date is null and seen_before_lookback.model_uid is null
                 then 'first_seen'
             when
                 recomputed.previous_date is null
@@ -102,32 +106,37 @@ intervals as (
     from recomputed
 
     left join seen_before_lookback
-        on recomputed.model_id = seen_before_lookback.model_id
+        on recomputed.model_uid = seen_before_lookback.model_uid
 
 ),
 
 final as (
 
     select
-        model_id,
-        interval_start,
-        interval_end,
-        interval_status,
-        downloads_all_time,
-        model_class,
-        size_bucket,
-        created_at,
-        cast(date_diff('day', interval_start, interval_end) as integer) as interval_days,
+        intervals.model_uid,
+        coalesce(latest_names.model_id, intervals.model_id) as model_id,
+        intervals.interval_start,
+        intervals.interval_end,
+        intervals.interval_status,
+        intervals.downloads_all_time,
+        intervals.model_class,
+        intervals.size_bucket,
+        intervals.created_at,
+        cast(date_diff('day', intervals.interval_start, intervals.interval_end) as integer)
+            as interval_days,
         case
-            when interval_status in ('one_day', 'multi_day')
-                then downloads_all_time - previous_downloads_all_time
+            when intervals.interval_status in ('one_day', 'multi_day')
+                then intervals.downloads_all_time - intervals.previous_downloads_all_time
         end as downloads,
-        interval_status = 'counter_decreased' as is_counter_decrease,
+        intervals.interval_status = 'counter_decreased' as is_counter_decrease,
         case
-            when interval_start is not null then previous_downloads_all_time
+            when intervals.interval_start is not null then intervals.previous_downloads_all_time
         end as previous_downloads_all_time
 
     from intervals
+
+    left join {{ ref('int_hub_models') }} as latest_names
+        on intervals.model_uid = latest_names.model_uid
 
 )
 

@@ -18,7 +18,7 @@ snapshot_dates as (
 intervals as (
 
     select
-        model_id,
+        model_uid,
         model_class,
         downloads,
         interval_end,
@@ -39,7 +39,7 @@ monthly as (
         month_start,
         model_class,
         cast(sum(downloads) as bigint) as downloads,
-        count(distinct model_id) as n_models,
+        count(distinct model_uid) as n_models,
         count(*) as n_intervals
 
     from intervals

@@ -13,7 +13,7 @@ sightings as (
 
     select
         snapshot_date,
-        model_id,
+        model_uid,
         case listing when 'new' then 'new_listing' else 'top_listing' end as source_listing
 
     from {{ ref('int_listing_memberships') }}
@@ -26,18 +26,18 @@ first_sightings as (
 
     select
         source_listing,
-        model_id,
+        model_uid,
         min(snapshot_date) as first_seen_date
 
     from sightings
 
-    group by source_listing, model_id
+    group by source_listing, model_uid
 
 ),
 
 sighted_models as (
 
-    select distinct model_id
+    select distinct model_uid
     from first_sightings
 
 ),
@@ -47,7 +47,7 @@ sighted_models as (
 observations as (
 
     select
-        observations.model_id,
+        observations.model_uid,
         observations.snapshot_date,
         observations.created_at,
         observations.model_class,
@@ -60,20 +60,20 @@ observations as (
     from {{ ref('int_model_observations') }} as observations
 
     inner join sighted_models
-        on observations.model_id = sighted_models.model_id
+        on observations.model_uid = sighted_models.model_uid
 
-    window by_model as (partition by observations.model_id order by observations.snapshot_date)
+    window by_model as (partition by observations.model_uid order by observations.snapshot_date)
 
 ),
 
 class_runs as (
 
     select
-        model_id,
+        model_uid,
         model_class,
         created_at,
         snapshot_date as valid_from,
-        lead(snapshot_date) over (partition by model_id order by snapshot_date) as valid_until
+        lead(snapshot_date) over (partition by model_uid order by snapshot_date) as valid_until
 
     from observations
 
@@ -110,7 +110,7 @@ coverage as (
 
     inner join {{ ref('int_model_observations') }} as observations
         on
-            first_sightings.model_id = observations.model_id
+            first_sightings.model_uid = observations.model_uid
             and first_sightings.first_seen_date = observations.snapshot_date
 
     where first_sightings.source_listing = 'new_listing'
@@ -132,7 +132,7 @@ as_of_models as (
 
     inner join class_runs
         on
-            first_sightings.model_id = class_runs.model_id
+            first_sightings.model_uid = class_runs.model_uid
             and as_of_dates.as_of_date >= class_runs.valid_from
             and (
                 class_runs.valid_until is null

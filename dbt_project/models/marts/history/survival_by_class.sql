@@ -17,7 +17,7 @@ top_listing as (
 
     select
         snapshot_date,
-        model_id
+        model_uid
 
     from {{ ref('int_listing_memberships') }}
 
@@ -38,7 +38,7 @@ top_dates as (
 indexed as (
 
     select
-        top_listing.model_id,
+        top_listing.model_uid,
         top_listing.snapshot_date,
         top_dates.date_index
 
@@ -53,11 +53,11 @@ indexed as (
 islands as (
 
     select
-        model_id,
+        model_uid,
         snapshot_date,
         date_index,
         date_index - row_number() over (
-            partition by model_id order by date_index
+            partition by model_uid order by date_index
         ) as island
 
     from indexed
@@ -67,23 +67,23 @@ islands as (
 first_spells as (
 
     select
-        model_id,
+        model_uid,
         min(snapshot_date) as entry_date,
         min(date_index) as entry_index,
         max(date_index) as last_present_index
 
     from islands
 
-    group by model_id, island
+    group by model_uid, island
 
-    qualify island = min(island) over (partition by model_id)
+    qualify island = min(island) over (partition by model_uid)
 
 ),
 
 subjects as (
 
     select
-        first_spells.model_id,
+        first_spells.model_uid,
         first_spells.entry_date,
         exits.snapshot_date as exit_date,
         coalesce(observations.model_class, 'unknown') as model_class
@@ -95,7 +95,7 @@ subjects as (
 
     left join {{ ref('int_model_observations') }} as observations
         on
-            first_spells.model_id = observations.model_id
+            first_spells.model_uid = observations.model_uid
             and first_spells.entry_date = observations.snapshot_date
 
     -- left-censored: in the top listing on its first snapshot date

@@ -1,7 +1,7 @@
 -- How long models stay in the top-N listings: per listing (top and each pipeline tag's) and
 -- model, the first and last snapshot date it was seen, on how many snapshot dates, and whether
 -- it is present on the latest snapshot date of the warehouse ("today"). One row per (listing,
--- model_id), not per date: an incremental run deletes the rows its dates can change (pre-hook,
+-- model_uid: the Hub's `_id`, so a rename does not restart a tenure), not per date: an incremental run deletes the rows its dates can change (pre-hook,
 -- macros/history_tenure.sql) and computes every (listing, model) without a row.
 
 with
@@ -17,7 +17,7 @@ memberships as (
     select
         snapshot_date,
         listing,
-        model_id
+        model_uid
 
     from all_memberships
 
@@ -50,7 +50,7 @@ listing_starts as (
 
         select
             listing,
-            model_id
+            model_uid
 
         from {{ this }}
 
@@ -65,9 +65,9 @@ listing_starts as (
         left join kept
             on
                 memberships.listing = kept.listing
-                and memberships.model_id = kept.model_id
+                and memberships.model_uid = kept.model_uid
 
-        where kept.model_id is null
+        where kept.model_uid is null
 
     ),
 {%- else -%}
@@ -82,14 +82,14 @@ tenure as (
 
     select
         listing,
-        model_id,
+        model_uid,
         cast(count(*) as integer) as days_present,
         min(snapshot_date) as first_seen_date,
         max(snapshot_date) as last_seen_date
 
     from to_compute
 
-    group by listing, model_id
+    group by listing, model_uid
 
 ),
 
@@ -97,7 +97,9 @@ final as (
 
     select
         tenure.listing,
-        tenure.model_id,
+        tenure.model_uid,
+        -- the latest name (post-hook identity_show_latest_names renames rows of earlier runs)
+        coalesce(latest_names.model_id, observations.model_id) as model_id,
         observations.model_class,
         tenure.first_seen_date,
         tenure.last_seen_date,
@@ -115,8 +117,11 @@ final as (
     -- the class as of the last day seen: a row not recomputed keeps a consistent class
     left join {{ ref('int_model_observations') }} as observations
         on
-            tenure.model_id = observations.model_id
+            tenure.model_uid = observations.model_uid
             and tenure.last_seen_date = observations.snapshot_date
+
+    left join {{ ref('int_hub_models') }} as latest_names
+        on tenure.model_uid = latest_names.model_uid
 
 )
 
