@@ -28,6 +28,7 @@ from orchestration.simulated_hub.hub_json import (
     iso_timestamps,
 )
 from orchestration.simulated_hub.lifecycle import SECONDS_PER_DAY, cumulative, last_commit_day
+from orchestration.simulated_hub.renames import RenameEvent, plan_renames
 from orchestration.simulated_hub.tags import Tags
 
 TRENDING_WINDOW_DAYS = 7  # trendingScore = likes received over the last week
@@ -46,6 +47,9 @@ class WorldConfig:
     first_day: date = date(2021, 1, 1)
     today: date = date(2025, 1, 8)
     horizon_days: int = 400  # days after `today` during which models keep appearing
+    # Days on which owners rename repositories (a case change, an owner transfer and a new
+    # name each day; see renames.py). None by default: the demo world's names never change.
+    rename_days: tuple[date, ...] = ()
 
 
 class SyntheticWorld:
@@ -61,6 +65,9 @@ class SyntheticWorld:
         self._cache: OrderedDict[tuple, SortedListing] = OrderedDict()
         self._lower_ids: np.ndarray | None = None
         self._author_codes: dict[str, int] | None = None
+        self._renames: list[RenameEvent] | None = None
+        self._rename_of: dict[int, RenameEvent] = {}
+        self._renamed_index: dict[str, int] = {}
 
     # --- clock -------------------------------------------------------------------------------
     @property
@@ -105,10 +112,54 @@ class SyntheticWorld:
         return None
 
     def index_of(self, model_id: str) -> int:
+        """The model that has, or had, the name `model_id` (a renamed model by either name)."""
         index = self._find(model_id)
+        if index is None:
+            index = self._renamed_index_of(model_id)
         if index is None:
             raise KeyError(model_id)
         return index
+
+    # --- renames ---------------------------------------------------------------------------------
+    @property
+    def rename_events(self) -> list[RenameEvent]:
+        """Every rename of `WorldConfig.rename_days`, in day order: the ground truth of names."""
+        if self._renames is None:
+            t = self._t
+            named_bases = set(np.unique(t.parents[t.declared & ~t.ghost]).tolist()) - {-1}
+            # generation lists organisations first among the authors (generation.draw_authors)
+            n_orgs = len({org for f in tx.FAMILIES for org in f.orgs} | {q[0] for q in tx.QUANTIZERS})
+            events = plan_renames(
+                self.config.seed,
+                self.config.rename_days,
+                lambda day: self.listing(day, sort="downloads"),
+                lambda i: str(t.ids[i]),
+                self.object_id,
+                lambda i: i in named_bases,
+                lambda i: int(t.author[i]) >= n_orgs,
+                {str(name).lower() for name in t.ids.tolist()},
+            )
+            with self._lock:
+                self._rename_of = {event.index: event for event in events}
+                self._renamed_index = {event.new_name: event.index for event in events}
+                self._renames = events
+        return self._renames
+
+    def name_of(self, index: int, day: date) -> str:
+        """The name model `index` is served under on `day`."""
+        event = self._rename_of.get(index) if self.rename_events else None
+        if event is not None and day >= event.day:
+            return event.new_name
+        return str(self._t.ids[index])
+
+    def _renamed_index_of(self, name: str) -> int | None:
+        return self._renamed_index.get(name) if self.rename_events else None
+
+    def _author_of(self, index: int, day: date) -> str:
+        event = self._rename_of.get(index) if self.rename_events else None
+        if event is not None and day >= event.day:
+            return event.new_author
+        return self._t.authors[self._t.author[index]]
 
     def true_parameters_of(self, model_id: str) -> int:
         return int(self._t.params[self.index_of(model_id)])
@@ -255,7 +306,13 @@ class SyntheticWorld:
         return self._items(np.asarray(indices, dtype=np.int64), day, fields)
 
     def model_info(self, model_id: str, day: date, expand: tuple[str, ...] | None) -> dict | None:
+        """The model's record; an old name redirects to the renamed model (as on the Hub), a
+        new name is unknown before its rename."""
         index = self._find(model_id)
+        if index is None:
+            index = self._renamed_index_of(model_id)
+            if index is not None and day < self._rename_of[index].day:
+                return None
         if index is None or index >= self.n_visible(day):
             return None
         fields = (
@@ -411,9 +468,9 @@ def _optional_name(names: tuple[str, ...], code: int) -> str | None:
 # How each JSON field is built: (world, page, position in page, model index) -> value or None.
 _FIELDS = {
     "_id": lambda w, p, k, i: w.object_id(i),
-    "id": lambda w, p, k, i: str(w._t.ids[i]),
-    "modelId": lambda w, p, k, i: str(w._t.ids[i]),
-    "author": lambda w, p, k, i: w._t.authors[w._t.author[i]],
+    "id": lambda w, p, k, i: w.name_of(i, p.day),
+    "modelId": lambda w, p, k, i: w.name_of(i, p.day),
+    "author": lambda w, p, k, i: w._author_of(i, p.day),
     "likes": lambda w, p, k, i: p.likes[k],
     "trendingScore": lambda w, p, k, i: p.trending[k],
     "private": lambda w, p, k, i: False,
