@@ -75,19 +75,19 @@ name_owners as (
     select
         tagged_bases.model_uid,
         tagged_bases.base_model_id,
-        names.model_uid as base_model_uid
+        model_names.model_uid as base_model_uid
 
     from tagged_bases
 
-    inner join {{ ref('int_model_names') }} as names
-        on lower(tagged_bases.base_model_id) = lower(names.model_id)
+    inner join {{ ref('int_model_names') }} as model_names
+        on lower(tagged_bases.base_model_id) = lower(model_names.model_id)
 
     qualify row_number() over (
         partition by tagged_bases.model_uid, tagged_bases.base_model_id
         order by
-            names.model_id = tagged_bases.base_model_id desc,
-            names.last_seen_date desc,
-            names.model_uid asc
+            model_names.model_id = tagged_bases.base_model_id desc,
+            model_names.last_seen_date desc,
+            model_names.model_uid asc
     ) = 1
 
 ),

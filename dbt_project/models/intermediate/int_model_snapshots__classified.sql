@@ -13,7 +13,8 @@ sizes as (
 ),
 
 -- Each model's resolved size (int_model_sizes: safetensors, gguf, base model, name), the same
--- on every snapshot date and under every name it had (joined on model_uid): the latest knowledge of the model, from every snapshot.
+-- on every snapshot date and under every name it had (joined on model_uid): the latest
+-- knowledge of the model, from every snapshot.
 sized as (
 
     select

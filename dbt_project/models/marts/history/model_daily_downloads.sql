@@ -114,7 +114,6 @@ final as (
 
     select
         intervals.model_uid,
-        coalesce(latest_names.model_id, intervals.model_id) as model_id,
         intervals.interval_start,
         intervals.interval_end,
         intervals.interval_status,
@@ -131,7 +130,9 @@ final as (
         intervals.interval_status = 'counter_decreased' as is_counter_decrease,
         case
             when intervals.interval_start is not null then intervals.previous_downloads_all_time
-        end as previous_downloads_all_time
+        end as previous_downloads_all_time,
+        -- the latest name (post-hook identity_show_latest_names renames rows of earlier runs)
+        coalesce(latest_names.model_id, intervals.model_id) as model_id
 
     from intervals
 

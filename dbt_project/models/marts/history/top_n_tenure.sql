@@ -1,7 +1,8 @@
 -- How long models stay in the top-N listings: per listing (top and each pipeline tag's) and
 -- model, the first and last snapshot date it was seen, on how many snapshot dates, and whether
 -- it is present on the latest snapshot date of the warehouse ("today"). One row per (listing,
--- model_uid: the Hub's `_id`, so a rename does not restart a tenure), not per date: an incremental run deletes the rows its dates can change (pre-hook,
+-- model_uid), not per date: a model is its Hub `_id`, so a rename does not restart a tenure.
+-- An incremental run deletes the rows its dates can change (pre-hook,
 -- macros/history_tenure.sql) and computes every (listing, model) without a row.
 
 with
@@ -98,12 +99,12 @@ final as (
     select
         tenure.listing,
         tenure.model_uid,
-        -- the latest name (post-hook identity_show_latest_names renames rows of earlier runs)
-        coalesce(latest_names.model_id, observations.model_id) as model_id,
         observations.model_class,
         tenure.first_seen_date,
         tenure.last_seen_date,
         tenure.days_present,
+        -- the latest name (post-hook identity_show_latest_names renames rows of earlier runs)
+        coalesce(latest_names.model_id, observations.model_id) as model_id,
         tenure.last_seen_date = latest.latest_date as present_today,
         tenure.first_seen_date = listing_starts.listing_first_date as is_left_censored
 

@@ -1,0 +1,160 @@
+"""A real Hub payload renamed the way owners rename repositories: one history per `_id`.
+
+Day one serves the real listing recorded on 2025-01-08 (../shared/data) verbatim; day two serves
+the same records with three repositories renamed, their `_id` kept: a base model whose name
+changes case, a base model transferred from its owner to an organisation, and a model renamed
+in case only. Cards that name those bases in their `base_model:` tags keep the old names, as on
+the Hub. Both days go through the real ingestion asset over HTTP, then the real dbt CLI builds
+every model with its data tests.
+"""
+
+import copy
+import json
+from datetime import date
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.defs.hub.assets import hub_model_snapshots
+from orchestration.defs.hub.hub_client import HubClientResource
+from orchestration.simulated_hub.recorded import RecordedCatalog
+from orchestration.simulated_hub.server import SimulatedHub
+from orchestration.warehouse import WarehouseResource
+from tests.conftest import shared_file
+from tests.history.conftest import run_dbt
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+DAY_ONE, DAY_TWO = date(2025, 1, 8), date(2025, 1, 9)
+PAGE_SIZE = 1000
+# old name -> new name on day two
+RENAMES = {
+    "Qwen/Qwen2.5-72B-Instruct": "Qwen/qwen2.5-72b-instruct",  # a base; its name's case changes
+    "teknium/OpenHermes-2.5-Mistral-7B": "teknium-org/OpenHermes-2.5-Mistral-7B",  # a base; transferred
+    "tencent/HunyuanVideo": "tencent/hunyuanvideo",  # a case change of a model no card names
+}
+# cards naming a renamed base by its old name, and the size that base's name writes
+CHILDREN = {
+    "Nexusflow/Athene-V2-Chat": ("Qwen/Qwen2.5-72B-Instruct", 72_000_000_000),
+    "movaxbx/OpenHermes-Emojitron-001": ("teknium/OpenHermes-2.5-Mistral-7B", 7_000_000_000),
+}
+
+
+def renamed_day(records: list[dict]) -> list[dict]:
+    day_two = copy.deepcopy(records)
+    for record in day_two:
+        if record["id"] in RENAMES:
+            record["id"] = record["modelId"] = RENAMES[record["id"]]
+    return day_two
+
+
+@pytest.fixture(scope="module")
+def recorded() -> list[dict]:
+    return json.loads(shared_file("data/hub-listing-2025-01-08.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def warehouse(recorded, tmp_path_factory):
+    root = tmp_path_factory.mktemp("renamed_payload")
+    resource = WarehouseResource(directory=str(root))
+    instance = dg.DagsterInstance.ephemeral()
+    for day, records in ((DAY_ONE, recorded), (DAY_TWO, renamed_day(recorded))):
+        with SimulatedHub(RecordedCatalog(records, day), page_size_cap=PAGE_SIZE) as hub:
+            client = HubClientResource(
+                endpoint=hub.endpoint_template, top_n=5000, per_tag_n=500, n_tags=3, page_size=PAGE_SIZE
+            )
+            result = dg.materialize(
+                [hub_model_snapshots],
+                resources={"hub": client, "warehouse": resource},
+                partition_key=day.isoformat(),
+                instance=instance,
+            )
+            assert result.success
+    run_dbt(root, "build")  # every model and data test, the unique keys included
+    return root
+
+
+def query(root, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(root / "observatory.duckdb"), read_only=True) as conn:
+        return conn.execute(sql, params or []).fetchall()
+
+
+def object_id(recorded: list[dict], name: str) -> str:
+    return next(record["_id"] for record in recorded if record["id"] == name)
+
+
+def test_the_second_day_served_the_new_names(warehouse):
+    served = {
+        name
+        for (name,) in query(
+            warehouse,
+            "select distinct model_id from raw.hub_model_snapshots where snapshot_date = ?",
+            [DAY_TWO],
+        )
+    }
+    assert set(RENAMES.values()) <= served
+    assert not set(RENAMES) & served
+
+
+def test_one_history_per_id(warehouse, recorded):
+    n_ids = len({record["_id"] for record in recorded})
+    assert query(
+        warehouse, "select count(*), count(distinct model_uid) from intermediate.int_hub_models"
+    ) == [(n_ids, n_ids)]
+    for old, new in RENAMES.items():
+        uid = object_id(recorded, old)
+        assert query(
+            warehouse,
+            "select model_id, first_seen_date, last_seen_date, is_latest_name "
+            "from intermediate.int_model_names "
+            "where model_uid = ? order by first_seen_date",
+            [uid],
+        ) == [(old, DAY_ONE, DAY_ONE, False), (new, DAY_TWO, DAY_TWO, True)]
+        assert query(
+            warehouse,
+            "select snapshot_date, model_id from intermediate.int_model_observations "
+            "where model_uid = ? order by 1",
+            [uid],
+        ) == [(DAY_ONE, old), (DAY_TWO, new)]
+        # the second day continues the first: no new model appears (the payload has no all-time
+        # counter, so the interval is counter_missing, not first_seen)
+        assert query(
+            warehouse,
+            "select interval_end, interval_status, model_id from marts.model_daily_downloads "
+            "where model_uid = ? order by 1",
+            [uid],
+        ) == [(DAY_ONE, "first_seen", new), (DAY_TWO, "counter_missing", new)]
+        assert query(
+            warehouse,
+            "select first_seen_date, last_seen_date, days_present, model_id from marts.top_n_tenure "
+            "where listing = 'top' and model_uid = ?",
+            [uid],
+        ) == [(DAY_ONE, DAY_TWO, 2, new)]
+
+
+def test_cards_naming_the_old_name_take_the_renamed_bases_size(warehouse, recorded):
+    for child, (base, size) in CHILDREN.items():
+        uid = object_id(recorded, base)
+        assert query(
+            warehouse,
+            "select base_model_uid, base_model_id from intermediate.int_model_lineage_edges "
+            "where model_id = ?",
+            [child],
+        ) == [(uid, base)]
+        assert query(
+            warehouse,
+            "select parameter_count, parameter_source, size_resolved_from from intermediate.int_model_sizes "
+            "where model_id = ?",
+            [child],
+        ) == [(size, "base_model", RENAMES[base])]
+        classes = {
+            model_class
+            for (model_class,) in query(
+                warehouse,
+                "select distinct model_class from intermediate.int_model_snapshots__classified "
+                "where model_id = ?",
+                [child],
+            )
+        }
+        assert classes == {"SLM" if size < 7_000_000_000 else "LLM"}
