@@ -44,8 +44,14 @@ TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = 1000, 200, 2, 500
 # survival curves have exits to check, not only censored models.
 N_MODELS = 2000
 
-# int_hub_models: every model known, incremental too (the size resolution reads it).
-HISTORY_INTERMEDIATE = ("int_hub_models", "int_model_observations", "int_listing_memberships")
+# int_hub_models, int_model_names: every model known and its names, incremental too (the size
+# resolution reads them).
+HISTORY_INTERMEDIATE = (
+    "int_hub_models",
+    "int_model_names",
+    "int_model_observations",
+    "int_listing_memberships",
+)
 HISTORY_MARTS = (
     "model_daily_downloads",
     "daily_downloads_by_class",
@@ -56,7 +62,12 @@ HISTORY_MARTS = (
     "survival_by_class",
     "slm_share_of_new_models",
 )
-HISTORY_SELECTION = ("int_hub_models", "path:models/intermediate/history", "path:models/marts/history")
+HISTORY_SELECTION = (
+    "int_hub_models",
+    "int_model_names",
+    "path:models/intermediate/history",
+    "path:models/marts/history",
+)
 
 
 def query(warehouse_dir: Path, sql: str, params: list | None = None) -> list[tuple]:

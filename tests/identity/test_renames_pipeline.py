@@ -21,7 +21,7 @@ from orchestration.simulated_hub.renames import KINDS, RenameEvent
 from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.pipeline_harness import ListingSizes, simulated_pipeline
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3000)]
 
 DAYS = [date(2025, 1, 1) + timedelta(days=i) for i in range(10)]
 RENAME_DAYS = (date(2025, 1, 3), date(2025, 1, 5), date(2025, 1, 8))
