@@ -14,7 +14,7 @@ from orchestration.partitions import daily_partitions, run_days
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
 # Models that keep one row set per snapshot date and only rebuild the dates of the run's window,
-# with the size resolution between them: `int_hub_models` (incremental on model_id) feeds the
+# with the size resolution between them: `int_hub_models` (incremental on model_uid) feeds the
 # model sizes and the classification that the incremental marts read, so they build in one run.
 INCREMENTAL_MODELS = "config.materialized:incremental int_hub_models+"
 
