@@ -143,12 +143,20 @@ def test_cards_naming_the_old_name_take_the_renamed_bases_size(warehouse, record
             "where model_id = ?",
             [child],
         ) == [(uid, base)]
+        # the child's size is its renamed base's (found by the base's `_id`), which its name gives
+        base_size = query(
+            warehouse,
+            "select parameter_count, size_resolved_from from intermediate.int_model_sizes "
+            "where model_uid = ?",
+            [uid],
+        )
+        assert base_size[0][0] == size
         assert query(
             warehouse,
             "select parameter_count, parameter_source, size_resolved_from from intermediate.int_model_sizes "
             "where model_id = ?",
             [child],
-        ) == [(size, "base_model", RENAMES[base])]
+        ) == [(size, "base_model", base_size[0][1])]
         classes = {
             model_class
             for (model_class,) in query(
