@@ -50,16 +50,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The fast tier (`make check`, `pytest -m check`): pure Python, the dbt project's unit tests and
+# the simulated Hub's API; no whole-pipeline run, no server of the deployment. Paths under tests/.
+CHECK_TIER = (
+    "hub/",
+    "simulated_hub/",
+    "dbt/test_unit_tests.py",
+    "reports/test_safe_names.py",
+    "test_strict_environment.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """`make test` runs two xdist workers with `--dist loadgroup`: a folder's tests (or a top-level
-    file's) stay on one worker, since they share session fixtures (a pipeline run, a server)."""
-    if not config.pluginmanager.hasplugin("xdist"):  # `-p no:xdist`: one process, no groups
-        return
+    """Mark the fast tier's tests `check`. Under xdist (`make test`: two workers with
+    `--dist loadgroup`), a folder's tests (or a top-level file's) stay on one worker, since they
+    share session fixtures (a pipeline run, a server)."""
     tests_dir = Path(__file__).resolve().parent
+    grouped = config.pluginmanager.hasplugin("xdist")  # `-p no:xdist`: one process, no groups
     for item in items:
         relative = item.path.resolve().relative_to(tests_dir)
-        group = relative.parts[0] if len(relative.parts) > 1 else relative.stem
-        item.add_marker(pytest.mark.xdist_group(group))
+        if any(relative.as_posix().startswith(prefix) for prefix in CHECK_TIER):
+            item.add_marker(pytest.mark.check)
+        if grouped:
+            group = relative.parts[0] if len(relative.parts) > 1 else relative.stem
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.hookimpl(hookwrapper=True)
