@@ -73,7 +73,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.check)
         if grouped:
             group = relative.parts[0] if len(relative.parts) > 1 else relative.stem
-            item.add_marker(pytest.mark.xdist_group(group))
+            item.add_marker(pytest.mark.xdist_group(SHARED_WORLD_GROUPS.get(group, group)))
+
+
+# Folders (or top-level files) that read one session-wide world run on one worker, so the world
+# is built once per run of the suite, not once per worker.
+SHARED_WORLD_GROUPS = {"test_pipeline_end_to_end": "whole_pipeline", "sizes": "whole_pipeline"}
+
+
+@pytest.fixture(scope="session")
+def whole_pipeline(tmp_path_factory: pytest.TempPathFactory):
+    """The whole pipeline over the simulated Hub (tests/pipeline_harness.py: WHOLE_PIPELINE_*),
+    once per session, read-only: tests/test_pipeline_end_to_end.py and tests/sizes read it."""
+    from tests.pipeline_harness import whole_pipeline_run
+
+    with whole_pipeline_run(tmp_path_factory.mktemp("whole_pipeline")) as run:
+        yield run
 
 
 @pytest.hookimpl(hookwrapper=True)

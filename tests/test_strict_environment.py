@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT, STRICT_ENV
 
-TESTS = '''
+TESTS = """
 import pytest
 
 from tests.conftest import environment_missing
@@ -29,7 +29,10 @@ def test_needs_a_missing_module():
 
 def test_needs_nothing():
     assert True
-'''
+"""
+
+
+PLUGINS_OFF = ("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly")
 
 
 def run_pytest(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
@@ -39,8 +42,17 @@ def run_pytest(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     (tmp_path / "test_pieces.py").write_text(TESTS)
     base = {k: v for k, v in os.environ.items() if k not in ("CI", STRICT_ENV, "PYTEST_ADDOPTS")}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "-p", "no:xdist"]
-        + ["-p", "no:randomly", "--rootdir", str(tmp_path), str(tmp_path / "test_pieces.py")],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-rA",
+            *PLUGINS_OFF,
+            "--rootdir",
+            str(tmp_path),
+            "test_pieces.py",
+        ],
         env={**base, "PYTHONPATH": str(REPO_ROOT), **env},
         cwd=tmp_path,
         capture_output=True,
