@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export HF_HUB_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: env chromium system-deps docs demo test lint format dev dev-demo rebuild clean bench
+.PHONY: env chromium system-deps docs demo test check check-tests validate lint format dev dev-demo rebuild clean bench
 
 $(BIN)/python: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -45,8 +45,20 @@ system-deps:
 
 # Two workers (the machines have 2 cores): a folder's tests stay together (tests/conftest.py),
 # and the long process-killing and pipeline tests of one folder overlap those of another.
+# The whole suite, every tier; CI runs it with SLM_OBS_STRICT_ENV=1 (.ci/run): no test may skip.
 test: env chromium system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The fast tier, for every change: lint, the Definitions load, and the tests marked `check`
+# (pure Python, dbt's unit tests, the simulated Hub's API), the three side by side.
+check: env
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint validate check-tests
+
+check-tests: env
+	$(BIN)/pytest -m check -n 2 --dist loadgroup
+
+validate: env
+	$(BIN)/dagster definitions validate
 
 lint: env
 	$(BIN)/ruff check .

@@ -422,8 +422,7 @@ NEXT_STEPS = {
     '`where: "__in_run_window__(<date column>)"` (dbt_project/macros/data_test_window.sql), an '
     "asset's query restricted to the run's dates",
     "b2.wall_s": "first the history-dependent part above; then the fixed cost of the 30-day run: "
-    "two dbt invocations (each parses the project again, its vars changing daily), the data and "
-    "unit tests of every daily build, the figures (~20 s, matplotlib)",
+    "two dbt invocations, the data tests of every daily build, the figures (~20 s, matplotlib)",
     "b3.peak_rss": "lower `READ_AHEAD_PAGES` or `pages_per_part`, or DuckDB's `LOAD_MEMORY_LIMIT` in "
     "orchestration/defs/hub/census.py",
     "b3.complete": "see the census log (`bench/work.tmp/b3/census_child.log`)",

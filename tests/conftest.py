@@ -3,6 +3,7 @@
 import os
 import socket
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -15,11 +16,30 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+# Set by `.ci/run` (and CI=true, which CI services set): a test that needs a piece of the machine
+# (../shared, Chromium, PostgreSQL, Compose) fails where it is missing instead of skipping, so a
+# green CI run has run every test. Without it, a developer's machine skips with the reason.
+STRICT_ENV = "SLM_OBS_STRICT_ENV"
+
+
+def strict_environment() -> bool:
+    return os.environ.get(STRICT_ENV, "") not in ("", "0") or os.environ.get("CI", "").lower() == "true"
+
+
+def environment_missing(reason: str) -> NoReturn:
+    """Skip for a missing piece of the environment, or fail in a strict environment (CI)."""
+    if strict_environment():
+        pytest.fail(f"{reason} [{STRICT_ENV}=1 or CI=true: every test must run here]", pytrace=False)
+    pytest.skip(reason)
+
+
 def shared_file(relative: str) -> Path:
     """A file of ../shared, or a clean skip where that folder is absent (a user's fresh clone)."""
     path = SHARED_DIR / relative
     if not path.exists():
-        pytest.skip(f"{path} is absent: ../shared is only beside the repository in CI and dev sessions")
+        environment_missing(
+            f"{path} is absent: ../shared is only beside the repository in CI and dev sessions"
+        )
     return path
 
 
@@ -30,13 +50,54 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The fast tier (`make check`, `pytest -m check`): pure Python, the dbt project's unit tests and
+# the simulated Hub's API; no whole-pipeline run, no server of the deployment. Paths under tests/.
+CHECK_TIER = (
+    "hub/",
+    "simulated_hub/",
+    "dbt/test_unit_tests.py",
+    "reports/test_safe_names.py",
+    "test_strict_environment.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """`make test` runs two xdist workers with `--dist loadgroup`: a folder's tests (or a top-level
-    file's) stay on one worker, since they share session fixtures (a pipeline run, a server)."""
-    if not config.pluginmanager.hasplugin("xdist"):  # `-p no:xdist`: one process, no groups
-        return
+    """Mark the fast tier's tests `check`. Under xdist (`make test`: two workers with
+    `--dist loadgroup`), a folder's tests (or a top-level file's) stay on one worker, since they
+    share session fixtures (a pipeline run, a server)."""
     tests_dir = Path(__file__).resolve().parent
+    grouped = config.pluginmanager.hasplugin("xdist")  # `-p no:xdist`: one process, no groups
     for item in items:
         relative = item.path.resolve().relative_to(tests_dir)
-        group = relative.parts[0] if len(relative.parts) > 1 else relative.stem
-        item.add_marker(pytest.mark.xdist_group(group))
+        if any(relative.as_posix().startswith(prefix) for prefix in CHECK_TIER):
+            item.add_marker(pytest.mark.check)
+        if grouped:
+            group = relative.parts[0] if len(relative.parts) > 1 else relative.stem
+            item.add_marker(pytest.mark.xdist_group(SHARED_WORLD_GROUPS.get(group, group)))
+
+
+# Folders (or top-level files) that read one session-wide world run on one worker, so the world
+# is built once per run of the suite, not once per worker.
+SHARED_WORLD_GROUPS = {"test_pipeline_end_to_end": "whole_pipeline", "sizes": "whole_pipeline"}
+
+
+@pytest.fixture(scope="session")
+def whole_pipeline(tmp_path_factory: pytest.TempPathFactory):
+    """The whole pipeline over the simulated Hub (tests/pipeline_harness.py: WHOLE_PIPELINE_*),
+    once per session, read-only: tests/test_pipeline_end_to_end.py and tests/sizes read it."""
+    from tests.pipeline_harness import whole_pipeline_run
+
+    with whole_pipeline_run(tmp_path_factory.mktemp("whole_pipeline")) as run:
+        yield run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """In a strict environment no test may skip, whatever skipped it (a new `pytest.skip`, an
+    `importorskip`, a `skipif`): the skip is reported as a failure with its reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and strict_environment():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in a strict environment ({STRICT_ENV}=1 or CI=true): {reason}"

@@ -25,15 +25,31 @@ from orchestration.date_range_runs import materialize_date_range
 from orchestration.defs.hub.hub_client import HubClientResource
 from orchestration.defs.hub.listings import EXPANDED_FIELDS
 from orchestration.markdown import escape_markdown
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from orchestration.simulated_hub.world import SyntheticWorld
 from tests.conftest import REPO_ROOT
-from tests.pipeline_harness import ListingSizes, environment, simulated_pipeline
+from tests.pipeline_harness import (
+    WHOLE_PIPELINE_DAYS,
+    WHOLE_PIPELINE_SIZES,
+    PipelineRun,
+    environment,
+    load_definitions,
+)
 
 pytestmark = pytest.mark.slow
 
-DAYS = [date(2025, 1, 6), date(2025, 1, 7), date(2025, 1, 8)]
-TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = 3000, 400, 4, 500
+DAYS = list(WHOLE_PIPELINE_DAYS)
+TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = (
+    WHOLE_PIPELINE_SIZES.top_n,
+    WHOLE_PIPELINE_SIZES.per_tag_n,
+    WHOLE_PIPELINE_SIZES.n_tags,
+    WHOLE_PIPELINE_SIZES.page_size,
+)
 SLM_MAX_PARAMS = 7_000_000_000
+
+
+def query(warehouse_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse_dir / "observatory.duckdb"), read_only=True) as conn:
+        return conn.execute(sql, params or []).fetchall()
 
 
 @dataclass
@@ -43,10 +59,10 @@ class Pipeline:
     definitions: dg.Definitions
     instance: dg.DagsterInstance
     result: dg.ExecuteInProcessResult
+    run: PipelineRun
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse_dir / "observatory.duckdb"), read_only=True) as conn:
-            return conn.execute(sql, params or []).fetchall()
+        return query(self.warehouse_dir, sql, params)
 
     @cached_property
     def classes(self) -> dict[str, str]:
@@ -61,13 +77,10 @@ class Pipeline:
 
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory) -> Pipeline:
-    world = SyntheticWorld(WorldConfig(today=DAYS[-1]))
-    warehouse_dir = tmp_path_factory.mktemp("warehouse")
-    sizes = ListingSizes(TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE)
-    with simulated_pipeline(world, warehouse_dir, sizes) as (_, definitions, instance):
-        result = materialize_date_range(definitions, instance, DAYS[0], DAYS[-1])
-        yield Pipeline(world, warehouse_dir, definitions, instance, result)
+def pipeline(whole_pipeline: PipelineRun) -> Pipeline:
+    """The session's whole-pipeline run (tests/pipeline_harness.py), shared with tests/sizes."""
+    run = whole_pipeline
+    return Pipeline(run.world, run.warehouse_dir, run.definitions, run.instance, run.result, run)
 
 
 def served(world: SyntheticWorld, index: int, day: date) -> dict:
@@ -289,7 +302,7 @@ def test_tags_by_class_counts_task_tags_only(pipeline: Pipeline):
     assert {(cls, tag): n for cls, tag, n in stored} == dict(expected)
 
 
-def test_rerunning_a_partition_leaves_identical_rows(pipeline: Pipeline):
+def test_rerunning_a_partition_leaves_identical_rows(pipeline: Pipeline, tmp_path):
     day = DAYS[1]
     raw_sql = (
         "select listing, rank, model_id, record::varchar from raw.hub_model_snapshots "
@@ -303,12 +316,15 @@ def test_rerunning_a_partition_leaves_identical_rows(pipeline: Pipeline):
     ]
     before = {"raw": pipeline.query(raw_sql, [day])}
     before.update({m: pipeline.query(f"select * from marts.{m} order by all") for m in marts})
-    with environment({"SLM_OBS_WAREHOUSE_DIR": str(pipeline.warehouse_dir)}):
-        assert materialize_date_range(pipeline.definitions, pipeline.instance, day, day).success
-    after = {"raw": pipeline.query(raw_sql, [day])}
-    after.update({m: pipeline.query(f"select * from marts.{m} order by all") for m in marts})
+    # On a copy: the session's warehouse stays as the run left it for the other tests.
+    copy_dir, env = pipeline.run.copy_to(tmp_path)
+    with environment(env):
+        definitions = load_definitions()
+        assert materialize_date_range(definitions, pipeline.instance, day, day).success
+    after = {"raw": query(copy_dir, raw_sql, [day])}
+    after.update({m: query(copy_dir, f"select * from marts.{m} order by all") for m in marts})
     assert after == before
-    assert pipeline.query("select count(*) from raw.hub_model_snapshots where snapshot_date = ?", [day]) == [
+    assert query(copy_dir, "select count(*) from raw.hub_model_snapshots where snapshot_date = ?", [day]) == [
         (len(before["raw"]),)
     ]
 

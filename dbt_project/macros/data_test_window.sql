@@ -2,10 +2,11 @@
     Data tests over history test the dates a run wrote, not every date again.
 
     A data test whose `where` config holds `__in_run_window__(<date column>)` sees, on a run
-    with var snapshot_start_date (the daily run, a backfill), the rows of that date and later
-    only: the rows that run inserted or recomputed. Without the var, or with --full-refresh,
-    it sees every row. Earlier dates were tested by the runs that wrote them, so the daily cost
-    of these tests stays that of one day however long the history grows (`make bench`, B2).
+    with a window start (the daily run, a backfill: macros/snapshot_window.sql), the rows of
+    that date and later only: the rows that run inserted or recomputed. Without a window, or
+    with --full-refresh, it sees every row. Earlier dates were tested by the runs that wrote
+    them, so the daily cost of these tests stays that of one day however long the history
+    grows (`make bench`, B2).
 
     Example (a model's .yml):
         data_tests:
@@ -21,7 +22,7 @@
 
 {#- The filter a run's data tests apply to `column`, for the placeholder and singular tests. -#}
 {% macro in_run_window(column) -%}
-    {%- set start_date = var('snapshot_start_date', none) -%}
+    {%- set start_date = snapshot_window_date('start') -%}
     {%- if start_date is not none and not flags.FULL_REFRESH -%}
         {{ column }} >= {{ snapshot_date_literal(start_date) }}
     {%- else -%}

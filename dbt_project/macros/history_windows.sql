@@ -18,7 +18,7 @@
 
 {#- True when an incremental run recomputes only part of the history. -#}
 {% macro history_is_partial_run() -%}
-    {{ return(is_incremental() and var('snapshot_start_date', none) is not none) }}
+    {{ return(is_incremental() and snapshot_window_date('start') is not none) }}
 {%- endmacro %}
 
 {#-
@@ -28,10 +28,10 @@
 {% macro history_recompute_from(column, grain='day') -%}
     {%- if history_is_partial_run() and grain == 'month' -%}
         {{ column }} >= cast(
-            date_trunc('month', {{ snapshot_date_literal(var('snapshot_start_date')) }}) as date
+            date_trunc('month', {{ snapshot_date_literal(snapshot_window_date('start')) }}) as date
         )
     {%- elif history_is_partial_run() -%}
-        {{ column }} >= {{ snapshot_date_literal(var('snapshot_start_date')) }}
+        {{ column }} >= {{ snapshot_date_literal(snapshot_window_date('start')) }}
     {%- else -%}
         1 = 1
     {%- endif -%}
@@ -49,7 +49,7 @@
 {#- The date `days` days before the window's first date (a partial run only). -#}
 {% macro history_days_before_start(days) -%}
     cast(
-        {{ snapshot_date_literal(var('snapshot_start_date')) }} - to_days(cast({{ days }} as integer))
+        {{ snapshot_date_literal(snapshot_window_date('start')) }} - to_days(cast({{ days }} as integer))
         as date
     )
 {%- endmacro %}

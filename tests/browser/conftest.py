@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.instance import prepare_dagster_home
-from tests.conftest import REPO_ROOT, free_port
+from tests.conftest import REPO_ROOT, environment_missing, free_port
 
 ARTIFACTS_DIR = REPO_ROOT / "tests" / "artifacts" / "browser"
 CHROMIUM_ENV = "SLM_OBS_CHROMIUM"
@@ -58,13 +58,15 @@ def chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def browser_context(tmp_path_factory) -> Iterator:
     """One Chromium with a fresh profile directory for the session; each test opens its own page."""
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="playwright is not installed: add it to the dev dependency group (uv sync installs it)",
-    )
+    try:
+        from playwright import sync_api
+    except ImportError:
+        environment_missing(
+            "playwright is not installed: add it to the dev dependency group (uv sync installs it)"
+        )
     executable = chromium_path()
     if executable is None:
-        pytest.skip(
+        environment_missing(
             "Chromium not found at /usr/bin/chromium (or $SLM_OBS_CHROMIUM): "
             "install it with `apt-get install -y chromium`"
         )

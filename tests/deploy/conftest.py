@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from tests.conftest import REPO_ROOT, free_port
+from tests.conftest import REPO_ROOT, environment_missing, free_port
 
 DEPLOY_DIR = REPO_ROOT / "deploy"
 VENV_BIN = Path(sys.executable).parent
@@ -165,13 +165,15 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of our own on 127.0.0.1, password authentication, stopped at the end."""
     bindir = postgres_bindir()
     if bindir is None:
-        pytest.skip(f"PostgreSQL server binaries (initdb, postgres) not found: {INSTALL_HINT}")
+        environment_missing(f"PostgreSQL server binaries (initdb, postgres) not found: {INSTALL_HINT}")
     run_as = None
     if os.geteuid() == 0:  # postgres refuses to run as root
         try:
             run_as = pwd.getpwnam("postgres")
         except KeyError:
-            pytest.skip(f"running as root and no `postgres` user to run the server as: {INSTALL_HINT}")
+            environment_missing(
+                f"running as root and no `postgres` user to run the server as: {INSTALL_HINT}"
+            )
 
     # Not under pytest's tmp_path: that is private to root, and the server runs as `postgres`.
     base = Path(tempfile.mkdtemp(prefix="slm-obs-pg-"))

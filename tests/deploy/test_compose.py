@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, environment_missing
 from tests.deploy.conftest import DEPLOY_DIR
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
@@ -41,7 +41,7 @@ def compose_command() -> list[str] | None:
 def compose() -> list[str]:
     command = compose_command()
     if command is None:
-        pytest.skip(
+        environment_missing(
             "no Compose here: `docker compose version` fails (no v2 plugin) and `docker-compose` is "
             "absent; `apt-get install -y docker-compose` provides the latter (no engine needed)"
         )

@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from orchestration.date_range_runs import contiguous_ranges, materialize_date_range
+from orchestration.defs.transform.assets import WINDOW_END_ENV, WINDOW_START_ENV
 from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.conftest import REPO_ROOT
 from tests.pipeline_harness import ListingSizes, simulated_pipeline
@@ -112,8 +113,12 @@ def history_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipel
         yield Pipeline(world, warehouse_dir, results)
 
 
-def run_dbt(warehouse_dir: Path, *args: str, dbt_vars: dict | None = None) -> subprocess.CompletedProcess:
-    """The real dbt CLI against the warehouse, with its own target path (parallel runs never collide)."""
+def run_dbt(
+    warehouse_dir: Path, *args: str, dbt_vars: dict | None = None, window: tuple[date, date] | None = None
+) -> subprocess.CompletedProcess:
+    """The real dbt CLI against the warehouse, with its own target path (parallel runs never collide).
+    `window` is passed as the Dagster assets pass it (env vars, macros/snapshot_window.sql), so
+    successive windows keep dbt's partial parse."""
     cmd = [
         str(DBT),
         *args,
@@ -133,6 +138,8 @@ def run_dbt(warehouse_dir: Path, *args: str, dbt_vars: dict | None = None) -> su
         "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
+        WINDOW_START_ENV: window[0].isoformat() if window else "",
+        WINDOW_END_ENV: window[1].isoformat() if window else "",
     }
     completed = subprocess.run(
         cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
@@ -142,7 +149,11 @@ def run_dbt(warehouse_dir: Path, *args: str, dbt_vars: dict | None = None) -> su
 
 
 def build_history(
-    warehouse_dir: Path, *args: str, unit_tests: bool = False, dbt_vars: dict | None = None
+    warehouse_dir: Path,
+    *args: str,
+    unit_tests: bool = False,
+    dbt_vars: dict | None = None,
+    window: tuple[date, date] | None = None,
 ) -> dict:
     """Build the history models only (what they read is built), with their unit tests if asked,
     without data tests (the pipeline's build runs those); dbt's run results."""
@@ -156,17 +167,13 @@ def build_history(
         *([] if unit_tests else ["test_type:unit"]),
         *args,
         dbt_vars=dbt_vars,
+        window=window,
     )
     return json.loads((warehouse_dir / "dbt_target" / "run_results.json").read_text())
 
 
-def window(first: date, last: date) -> dict:
-    return {"snapshot_start_date": first.isoformat(), "snapshot_end_date": last.isoformat()}
-
-
 # Windows of the replay: the first two days, the three up to the missed day, the day after it alone
-# (reading its lookback across the gap), then three days. Every dbt run costs seconds of parsing
-# (new vars re-parse the project), hence four windows rather than nine.
+# (reading its lookback across the gap), then three days.
 REPLAY_WINDOWS = [
     (date(2024, 12, 30), date(2024, 12, 31)),
     (date(2025, 1, 1), date(2025, 1, 3)),
@@ -200,10 +207,7 @@ def rebuilds(history_pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactor
             conn.execute(f"delete from intermediate.{name}")
         for name in HISTORY_MARTS:
             conn.execute(f"delete from marts.{name}")
-    run_results = [
-        build_history(incremental, dbt_vars={**REPLAY_VARS, **window(first, last)})
-        for first, last in REPLAY_WINDOWS
-    ]
+    run_results = [build_history(incremental, dbt_vars=REPLAY_VARS, window=days) for days in REPLAY_WINDOWS]
     full_refresh = tmp_path_factory.mktemp("history_full_refresh")
     shutil.copy2(incremental / "observatory.duckdb", full_refresh / "observatory.duckdb")
     # The same dbt target path: no second full parse of the project.

@@ -16,6 +16,8 @@ removes the leftovers. The last rerun must equal an uninterrupted reference run 
 tables without their wall-clock columns, and every mart).
 """
 
+from pathlib import Path
+
 import dagster as dg
 import pytest
 
@@ -64,11 +66,24 @@ def run_statuses(warehouse_dir) -> dict[str, dg.DagsterRunStatus]:
         return {record.dagster_run.run_id: record.dagster_run.status for record in instance.get_run_records()}
 
 
+def dbt_target_path(pid: int) -> str:
+    """The DBT_TARGET_PATH dagster-dbt gave a dbt process: named after the asset's op."""
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return ""
+    return next((entry.partition("=")[2] for entry in environ if entry.startswith("DBT_TARGET_PATH=")), "")
+
+
 def dbt_marts_process(pgid: int, duckdb_path):
-    """The dbt process building the incremental marts (`--vars` window), once it holds the file."""
+    """The dbt process building the incremental marts (op `dbt_daily_models`), once it holds the file."""
     for pid in group_members(pgid):
         args = cmdline(pid)
-        if any(arg.endswith("dbt") for arg in args[:2]) and "--vars" in args and has_open(pid, duckdb_path):
+        if (
+            any(arg.endswith("dbt") for arg in args[:2])
+            and Path(dbt_target_path(pid)).name.startswith("dbt_daily_models-")
+            and has_open(pid, duckdb_path)
+        ):
             return pid
     return None
 

@@ -8,6 +8,7 @@ import pytest
 
 from orchestration.simulated_hub.server import SimulatedHub
 from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from tests.conftest import environment_missing
 
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
@@ -20,7 +21,7 @@ RECORDING = SHARED_DIR / "data" / "hub-listing-2025-01-08.json"
 def recording_path() -> Path:
     """The real listing recorded on 2025-01-08, or a clean skip where ../shared is absent."""
     if not RECORDING.exists():
-        pytest.skip(
+        environment_missing(
             f"{RECORDING} is absent: ../shared only sits beside the repository in CI and dev sessions"
         )
     return RECORDING

@@ -1,50 +1,42 @@
-"""Fixtures of the size-resolution tests: the real pipeline over the simulated Hub, small listings.
+"""Fixtures of the size-resolution tests: the real pipeline over the simulated Hub.
 
-One module-scoped run (two daily partitions, the `daily_snapshot` job as the schedule runs it:
-snapshot -> base model details -> dbt -> figures) serves every test of test_size_pipeline.py.
-Listing sizes follow the issue: SLM_OBS_TOP_N=2000, SLM_OBS_PER_TAG_N=300, SLM_OBS_N_TAGS=3,
-SLM_OBS_PAGE_SIZE=500.
+The session's whole-pipeline run (tests/pipeline_harness.py: three daily partitions of the
+`daily_snapshot` job as the schedule runs it: snapshot -> base model details -> dbt -> figures,
+top 3,000, 4 tags of 400, pages of 500), shared with tests/test_pipeline_end_to_end.py, serves
+every test of test_size_pipeline.py.
 """
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.date_range_runs import materialize_date_range
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
-from tests.pipeline_harness import ListingSizes, simulated_pipeline
+from orchestration.simulated_hub.world import SyntheticWorld
+from tests.pipeline_harness import WHOLE_PIPELINE_DAYS, WHOLE_PIPELINE_SIZES, PipelineRun
 
-DAYS = [date(2025, 1, 7), date(2025, 1, 8)]
-TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = 2000, 300, 3, 500
+DAYS = list(WHOLE_PIPELINE_DAYS)
+TOP_N = WHOLE_PIPELINE_SIZES.top_n
 
 
 @dataclass
 class SizePipeline:
     world: SyntheticWorld
-    hub: SimulatedHub
     warehouse_dir: Path
-    definitions: dg.Definitions
-    instance: dg.DagsterInstance
     result: dg.ExecuteInProcessResult
+    build_requests: tuple
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.warehouse_dir / "observatory.duckdb"), read_only=True) as conn:
             return conn.execute(sql, params or []).fetchall()
 
     def model_info_requests(self) -> int:
-        return sum(1 for r in self.hub.requests if "/api/models/" in r.path)
+        """Model-info requests the Hub served during the run."""
+        return sum(1 for r in self.build_requests if "/api/models/" in r.path)
 
 
 @pytest.fixture(scope="module")
-def size_pipeline(tmp_path_factory: pytest.TempPathFactory):
-    world = SyntheticWorld(WorldConfig(today=DAYS[-1]))
-    warehouse_dir = tmp_path_factory.mktemp("sizes_warehouse")
-    sizes = ListingSizes(TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE)
-    with simulated_pipeline(world, warehouse_dir, sizes) as (hub, definitions, instance):
-        result = materialize_date_range(definitions, instance, DAYS[0], DAYS[-1])
-        yield SizePipeline(world, hub, warehouse_dir, definitions, instance, result)
+def size_pipeline(whole_pipeline: PipelineRun) -> SizePipeline:
+    run = whole_pipeline
+    return SizePipeline(run.world, run.warehouse_dir, run.result, run.build_requests)
