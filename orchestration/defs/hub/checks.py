@@ -15,6 +15,7 @@ import dagster as dg
 
 from orchestration.defs.hub.assets import hub_model_snapshots
 from orchestration.defs.hub.hub_client import HubClientResource
+from orchestration.names import WAREHOUSE_POOL
 from orchestration.warehouse import WarehouseResource
 
 MAX_DUPLICATE_RATE = 0.01
@@ -22,7 +23,6 @@ MAX_REJECTED_RATE = 0.01
 MAX_SNAPSHOT_AGE = timedelta(hours=48)
 # Percentage points the share of `top` models with a known parameter count may lose in a day.
 MAX_PARAMETER_COVERAGE_DROP = 5.0
-WAREHOUSE_POOL = "warehouse"
 
 _LATEST_RUNS_SQL = """
 select listing, requested_n, received_n, unique_n, rejected_n, exhausted, snapshot_date

@@ -10,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
+from orchestration.names import WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions, run_days
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
@@ -59,7 +60,7 @@ def _dbt_env(warehouse: WarehouseResource) -> None:
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     dagster_dbt_translator=translator,
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def dbt_daily_models(
     context: dg.AssetExecutionContext,
@@ -81,7 +82,7 @@ def dbt_daily_models(
     project=dbt_project,
     exclude=INCREMENTAL_MODELS,
     dagster_dbt_translator=translator,
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Staging views and seeds: definitions and reference data, nothing computed from history."""
