@@ -272,8 +272,8 @@ def key_numbers(data: StudyData, context: ReportContext) -> list[KeyNumber]:
             KeyNumber(
                 "SLM share of new models of known size",
                 new.slm_pct,
-                f"{thousands(new.n_slm)} SLMs of {thousands(new.n_known)} new models of known size "
-                f"({thousands(new.n_models)} new models in all).",
+                f"{_plural(new.n_slm, 'SLM')} of {_plural(new.n_known, 'new model')} of known size "
+                f"({_plural(new.n_models, 'new model')} in all).",
             )
         )
     else:
