@@ -281,8 +281,7 @@ def key_numbers(data: StudyData, context: ReportContext) -> list[KeyNumber]:
             KeyNumber(
                 "SLM share of new models",
                 None,
-                f"The listing of the newest models has no model created up to {day} in "
-                "marts.slm_share_of_new_models.",
+                f"No model of the newest-models listing is in marts.slm_share_of_new_models up to {day}.",
             )
         )
     numbers.append(
