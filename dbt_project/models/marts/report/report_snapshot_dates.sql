@@ -1,12 +1,13 @@
--- Every snapshot date the warehouse holds a listing run for, and when that date's last
--- listing run finished: the report's freshness section and the history figures' day axis.
-{{ config(materialized='table', unique_key=none) }}
+-- Every snapshot date with a listing run, and when that date's last listing run finished: the
+-- report's freshness section and the history figures' calendar. Incremental like the other
+-- marts: a run rewrites the dates of its window.
 
 with
 
 runs as (
 
     select * from {{ source('hub', 'hub_listing_runs') }}
+    where {{ incremental_snapshot_window('snapshot_date') }}
 
 ),
 
