@@ -155,10 +155,10 @@ def test_each_figure_has_a_reading_for_the_day(page):
         "created over 3 months). Created since 2024-01: 33.3% SLM (1 of 3); created earlier: 100.0% "
         "SLM (1 of 1). 3 of the 3 months rest on fewer than 10 models of known size: such a month",
         "On 2025-01-08, the 2 SLMs of the top listing drew 1,300 downloads in the last 30 days; 76.9% "
-        "of them went to SLMs created before 2024-01 (over 12 months old). The creation month drawing "
+        "of them went to SLMs created before 2024-01 (over 365 days old). The creation month drawing "
         "the most is 2023-06 (76.9%).",
         "On 2025-01-08, the 2 LLMs of the top listing drew 600 downloads in the last 30 days; 0.0% "
-        "of them went to LLMs created before 2024-01 (over 12 months old). The creation month drawing "
+        "of them went to LLMs created before 2024-01 (over 365 days old). The creation month drawing "
         "the most is 2024-05 (83.3%).",
         # text-generation's own listing: 1 SLM, 2 LLMs, 1 unknown, all created in 2024.
         "On 2025-01-08, 33.3% of the 3 models of known size in the listing of pipeline tag "
@@ -183,7 +183,8 @@ def test_a_reading_says_when_every_month_rests_on_enough_models():
         MonthClassCounts(date(2024, 5, 1), 12, 9, 1, 100 * 12 / 21),
         MonthClassCounts(date(2024, 6, 1), 10, 12, 0, 100 * 10 / 22),
     ]
-    reading = slm_share_reading(months, "text-generation", DAY)
+    # 2024-01: the first month not wholly over 365 days before DAY (marts.report_snapshot_dates).
+    reading = slm_share_reading(months, "text-generation", DAY, date(2024, 1, 1))
     assert (
         "Created since 2024-01: 51.2% SLM (22 of 43); created earlier: no model. Every month rests on at "
         "least 10 models of known size." in reading

@@ -303,11 +303,6 @@ def _plural(n: int, noun: str) -> str:
     return f"{thousands(n)} {noun}{'' if n == 1 else 's'}"
 
 
-def _cutoff(day: date) -> date:
-    """First day of the month a year before ``day``: earlier months are over 12 months old."""
-    return date(day.year - 1, day.month, 1)
-
-
 def class_split_reading(data: StudyData) -> str:
     day, top = data.snapshot_date, top_listing_totals(data)
     if top.n_models == 0:
@@ -354,7 +349,8 @@ def _totals(months: Iterable[MonthClassCounts]) -> ClassTotals:
     )
 
 
-def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date) -> str:
+def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date, cutoff: date | None) -> str:
+    """``cutoff``: models created before this month are old on ``day`` (marts.report_snapshot_dates)."""
     where = (
         "the top listing" if scope == ALL_SCOPE else f"the listing of pipeline tag “{display_text(scope)}”"
     )
@@ -366,7 +362,8 @@ def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date)
             f"On {day}, none of the {thousands(total.n_models)} models of {where} has a known size, "
             "so no SLM share can be given for any creation month."
         )
-    cutoff = _cutoff(day)
+    if cutoff is None:
+        raise ValueError(f"no old-model cutoff for {day}: marts.report_snapshot_dates has no row")
     recent = _totals(m for m in months if m.creation_month >= cutoff)
     older = _totals(m for m in months if m.creation_month < cutoff)
 
@@ -394,20 +391,28 @@ def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date)
     )
 
 
-def downloads_reading(model_class: str, months: Sequence[MonthDownloads], n_class: int, day: date) -> str:
+def downloads_reading(
+    model_class: str,
+    months: Sequence[MonthDownloads],
+    n_class: int,
+    day: date,
+    cutoff: date | None,
+    old_model_age_days: int,
+) -> str:
     plural = f"{model_class}s"
     total = sum(m.downloads_30d for m in months)
     if total == 0:
         if n_class == 0:
             return f"On {day}, the top listing holds no {model_class}, so there are no downloads to share."
         return f"On {day}, the {thousands(n_class)} {plural} of the top listing report no 30-day downloads."
-    cutoff = _cutoff(day)
+    if cutoff is None:
+        raise ValueError(f"no old-model cutoff for {day}: marts.report_snapshot_dates has no row")
     old = 100 * sum(m.downloads_30d for m in months if m.creation_month < cutoff) / total
     busiest = max(months, key=lambda m: (m.downloads_30d, m.creation_month))
     return (
         f"On {day}, the {thousands(n_class)} {plural} of the top listing drew {thousands(total)} "
         f"downloads in the last 30 days; {pct(old)} of them went to {plural} created before "
-        f"{cutoff:%Y-%m} (over 12 months old). The creation month drawing the most is "
+        f"{cutoff:%Y-%m} (over {old_model_age_days} days old). The creation month drawing the most is "
         f"{busiest.creation_month:%Y-%m} ({pct(100 * busiest.downloads_30d / total)})."
     )
 
@@ -421,7 +426,9 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
         CLASS_SPLIT_FILE: ("Small vs large models in the top listing", class_split_reading(data)),
         SLM_SHARE_FILE: (
             "SLM share of the models created each month",
-            slm_share_reading(data.slm_share_by_scope.get(ALL_SCOPE, []), ALL_SCOPE, day),
+            slm_share_reading(
+                data.slm_share_by_scope.get(ALL_SCOPE, []), ALL_SCOPE, day, data.old_before_month
+            ),
         ),
     }
     for c in ("LLM", "SLM"):
@@ -432,13 +439,20 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
     for c in ("SLM", "LLM"):
         readings[downloads_file(c)] = (
             f"{c}s: 30-day downloads by creation month",
-            downloads_reading(c, data.downloads_by_class.get(c, []), n_by_class[c], day),
+            downloads_reading(
+                c,
+                data.downloads_by_class.get(c, []),
+                n_by_class[c],
+                day,
+                data.old_before_month,
+                data.rules.old_model_age_days,
+            ),
         )
     for scope, months in data.slm_share_by_scope.items():
         if scope != ALL_SCOPE:
             readings[slm_share_tag_file(scope)] = (
                 f"SLM share by creation month — pipeline tag “{display_text(scope)}”",
-                slm_share_reading(months, scope, day),
+                slm_share_reading(months, scope, day, data.old_before_month),
             )
     return readings
 

@@ -129,6 +129,17 @@ def load_download_share_by_creation_month(
     return by_class
 
 
+def load_old_before_month(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> date | None:
+    rows = read(
+        conn,
+        "report_snapshot_dates",
+        ("old_before_month",),
+        where="snapshot_date = ?",
+        params=[snapshot_date],
+    )
+    return rows[0][0] if rows else None
+
+
 @dataclass(frozen=True)
 class StudyData:
     """Everything the study figures of one snapshot date need, read in one go.
@@ -139,6 +150,9 @@ class StudyData:
 
     snapshot_date: date
     rules: ReportRules
+    # Models created before this month are older than rules.old_model_age_days on the date
+    # (marts.report_snapshot_dates); None for a date without a snapshot.
+    old_before_month: date | None
     class_split: list[ClassCount]
     tags_by_class: dict[str, list[TagCount]]
     slm_share_by_scope: dict[str, list[MonthClassCounts]]
@@ -149,6 +163,7 @@ def load_study_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> Stu
     return StudyData(
         snapshot_date=snapshot_date,
         rules=load_rules(conn),
+        old_before_month=load_old_before_month(conn, snapshot_date),
         class_split=load_class_split(conn, snapshot_date),
         tags_by_class=load_tags_by_class(conn, snapshot_date),
         slm_share_by_scope=load_slm_share_by_creation_month(conn, snapshot_date),

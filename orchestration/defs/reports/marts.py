@@ -97,7 +97,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "report_rules": ("slm_max_params", "medium_max_params", "size_mode", "old_model_age_days"),
     "report_size_thresholds": ("parameter_count", "is_class_boundary"),
-    "report_snapshot_dates": ("snapshot_date", "last_finished_at"),
+    "report_snapshot_dates": ("snapshot_date", "last_finished_at", "old_before_month"),
     "report_top_listing_sizes": ("snapshot_date", "parameter_count", "model_class"),
     "report_publisher_size_labels": (
         "publisher",

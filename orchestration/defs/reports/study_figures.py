@@ -312,9 +312,19 @@ def _draw_monthly_counts(ax: Axes, months: Sequence[MonthClassCounts], labels: M
 
 
 def render_downloads_by_creation_month(
-    model_class: str, months: Sequence[MonthDownloads], n_class_models: int, snapshot_date: date, path: Path
+    model_class: str,
+    months: Sequence[MonthDownloads],
+    n_class_models: int,
+    snapshot_date: date,
+    path: Path,
+    old_before_month: date | None = None,
+    old_model_age_days: int | None = None,
 ) -> StudyFigure:
-    """Study figures slm-downloads / llm-downloads: where the class's 30-day downloads go, by age."""
+    """Study figures slm-downloads / llm-downloads: where the class's 30-day downloads go, by age.
+
+    ``old_before_month`` and ``old_model_age_days`` (marts.report_snapshot_dates, report_rules) mark
+    the models that are old on the date; both are needed when ``months`` has downloads.
+    """
     plural = f"{model_class}s"
     title = f"{plural}: share of the last 30 days' downloads by creation month"
     total = sum(m.downloads_30d for m in months)
@@ -326,12 +336,14 @@ def render_downloads_by_creation_month(
         reason = f"no {plural} in the top listing" if not months else f"the {plural} have no downloads"
         return no_data_figure(path, title, snapshot_date, sample, reason, n_class_models)
 
-    # The study's H5 reading: the share of downloads still going to models over a year old. Every
-    # model created before this month was created more than 12 months before the snapshot.
-    cutoff = date(snapshot_date.year - 1, snapshot_date.month, 1)
+    # The study's H5 reading: the share of downloads still going to old models. Every model
+    # created before the cutoff month is older than the dbt var old_model_age_days on the date.
+    if old_before_month is None or old_model_age_days is None:
+        raise ValueError(f"no old-model cutoff for {snapshot_date}: marts.report_snapshot_dates has no row")
+    cutoff = old_before_month
     old_share = 100 * sum(m.downloads_30d for m in months if m.creation_month < cutoff) / total
     old_label = (
-        f"created before {cutoff:%Y-%m} (over 12 months before the snapshot): "
+        f"created before {cutoff:%Y-%m} (over {old_model_age_days} days before the snapshot): "
         f"{old_share:.1f}% of the downloads"
     )
     fig, (ax,) = new_figure()
@@ -361,7 +373,7 @@ def render_downloads_by_creation_month(
     ax.grid(axis="y", alpha=0.3)
     save_figure(fig, path)
     caption = (
-        f"{plural} created before {cutoff:%Y-%m} (over 12 months before {snapshot_date}) "
+        f"{plural} created before {cutoff:%Y-%m} (over {old_model_age_days} days before {snapshot_date}) "
         f"draw {old_share:.1f}% of the {model_class} 30-day downloads in the top listing "
         f"(n = {thousands(n_class_models)} {plural})."
     )
@@ -389,7 +401,13 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
         ),
         *(
             render_downloads_by_creation_month(
-                c, data.downloads_by_class.get(c, []), n_by_class.get(c, 0), day, out_dir / downloads_file(c)
+                c,
+                data.downloads_by_class.get(c, []),
+                n_by_class.get(c, 0),
+                day,
+                out_dir / downloads_file(c),
+                data.old_before_month,
+                data.rules.old_model_age_days,
             )
             for c in ("SLM", "LLM")
         ),
