@@ -91,8 +91,9 @@ WAREHOUSE ?= warehouse
 rebuild: env
 	$(BIN)/python -m orchestration.rebuild --warehouse-dir $(WAREHOUSE)
 
-# The benchmarks (issue 7) on the simulated Hub: bench/results.json and bench/results.md (35
-# minutes on 2 shared cores on 2026-11-24; `$(BIN)/python -m bench --quick` is a smaller run).
+# The benchmarks on the simulated Hub: bench/results.json and bench/results.md (about 17 minutes
+# on 2 shared cores, under the 20-minute target; README "Performance"). `$(BIN)/python -m bench
+# --quick` is a smaller run.
 bench: env
 	$(BIN)/python -m bench
 

@@ -408,8 +408,8 @@ def write_markdown(results: dict, path: Path) -> None:
     path.write_text("\n".join(lines))
 
 
-# What to do next when a target is missed, written from what the measured causes below have
-# shown on this project (issue 7's investigation); the causes themselves come from the run.
+# What to do next when a target is missed, written from the causes measured on this project so
+# far; the causes themselves come from the run.
 NEXT_STEPS = {
     "total": "what is left is fixed by the targets: B2's set-up (the 365-day synthesis and two "
     "full refreshes, ~7 min, with B3's census crawling beside it) and its four daily runs (~5 min). "

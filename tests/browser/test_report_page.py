@@ -5,8 +5,8 @@ import pytest
 
 from tests.reports.report_dataset import render_day_report
 
-# Hand-computed from tests/reports/mart_dataset.py (see tests/reports/test_html_report.py).
-KEY_NUMBERS = ["66.7%", "83.3%", "not available", "90.0%"]
+# Hand-computed from tests/reports/report_dataset.py (see tests/reports/test_html_report.py).
+KEY_NUMBERS = ["50.0%", "68.4%", "100.0%", "80.0%"]
 
 
 @pytest.fixture(scope="module")

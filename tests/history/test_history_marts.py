@@ -344,7 +344,7 @@ def test_history_figures_are_rendered_and_in_the_report(history_pipeline: Pipeli
         assert (out_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     report = (history_pipeline.warehouse_dir / "report" / f"{LAST_DAY.isoformat()}.html").read_text()
     for title in (
-        "SLM share of each day&#x27;s downloads",
+        "SLM share of each day&#39;s downloads",
         "Downloads per month by model class",
         "How long models stay in the top listing after entering it",
     ):

@@ -1,59 +1,56 @@
-"""The history figures and the report's reading of marts.slm_share_of_new_models, on hand-made data."""
+"""The history figures and the report's reading of marts.slm_share_of_new_models, on the marts dbt
+built from the report's raw fixture (tests/reports/report_dataset.py)."""
 
 from datetime import date
 
 import duckdb
+import pytest
 
-from orchestration.defs.reports.history_figures import (
-    HistoryData,
-    HistoryFigure,
-    load_history_data,
-    render_history_figure_set,
-)
-from orchestration.defs.reports.html_report import _figure_html, load_new_models_share
+from orchestration.defs.reports.history_figures import load_history_data, render_history_figure_set
+from orchestration.defs.reports.html_report import _figure_view, load_new_models_share
+from orchestration.defs.reports.study_figures import StudyFigure
+from tests.reports.conftest import built_report_db  # noqa: F401 (the session's dbt-built warehouse)
+from tests.reports.report_dataset import DAY
 
-DAY = date(2025, 1, 8)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# The month before the fixture's first snapshot (2025-01-04): every history mart is built, none has
+# a row for that day or earlier.
+BEFORE_ANY_SNAPSHOT = date(2024, 12, 31)
 
 
-def test_the_report_reads_the_new_listing_rows_of_the_history_mart(tmp_path):
-    path = tmp_path / "observatory.duckdb"
-    with duckdb.connect(str(path)) as conn:
-        conn.execute("create schema marts")
-        conn.execute(
-            "create table marts.slm_share_of_new_models (snapshot_date date, source_listing varchar, "
-            "creation_week date, n_models bigint, n_slm bigint, n_llm bigint, n_unknown bigint, "
-            "slm_pct double, is_complete_week boolean)"
-        )
-        conn.executemany(
-            "insert into marts.slm_share_of_new_models values (?, ?, ?, ?, ?, ?, ?, null, true)",
-            [
-                (DAY, "new_listing", date(2024, 12, 30), 10, 6, 2, 2),
-                (DAY, "new_listing", date(2025, 1, 6), 5, 3, 1, 1),
-                (DAY, "top_listing", date(2025, 1, 6), 50, 1, 40, 9),  # the other listing
-                (date(2025, 1, 7), "new_listing", date(2025, 1, 6), 90, 90, 0, 0),  # another date
-            ],
-        )
-    with duckdb.connect(str(path), read_only=True) as conn:
-        totals, note = load_new_models_share(conn, DAY)
-    assert note == ""
-    assert (totals.n_slm, totals.n_llm, totals.n_unknown) == (9, 3, 3)
+@pytest.fixture
+def report_db(built_report_db):  # noqa: F811
+    return built_report_db
 
 
-def test_without_the_marts_every_history_figure_says_no_data(tmp_path):
-    with duckdb.connect(str(tmp_path / "empty.duckdb")) as conn:
-        data = load_history_data(conn, DAY)
-    assert data == HistoryData(snapshot_date=DAY)
-    figures = render_history_figure_set(data, DAY, tmp_path / "figures")
+def test_the_report_reads_the_new_listing_rows_of_the_history_mart(report_db):
+    with duckdb.connect(str(report_db), read_only=True) as conn:
+        totals = load_new_models_share(conn, DAY)
+        earlier = load_new_models_share(conn, date(2025, 1, 7))
+    # The `new` listing of DAY showed uni/tiny-mlm (SLM) and new/fresh (unknown size); the top
+    # listing's rows (4 models of known size) are not counted.
+    assert (totals.n_slm, totals.n_llm, totals.n_unknown) == (1, 0, 1)
+    # No `new` listing was crawled before DAY.
+    assert earlier is None
+
+
+def test_before_any_snapshot_every_history_figure_says_no_data(report_db, tmp_path):
+    with duckdb.connect(str(report_db), read_only=True) as conn:
+        data = load_history_data(conn, BEFORE_ANY_SNAPSHOT)
+    assert (data.daily, data.monthly, data.new_models, data.survival, data.old_shares) == ([], [], [], [], [])
+    assert data.snapshot_dates == ()
+    figures = render_history_figure_set(data, BEFORE_ANY_SNAPSHOT, tmp_path / "figures")
     assert len(figures) == len({f.path.name for f in figures}) == 5
     for figure in figures:
-        assert isinstance(figure, HistoryFigure) and figure.title
-        assert not figure.has_data and figure.caption.startswith(f"No data on {DAY}")
+        assert isinstance(figure, StudyFigure) and figure.title
+        assert not figure.has_data and figure.caption.startswith(f"No data on {BEFORE_ANY_SNAPSHOT}")
         assert figure.path.read_bytes()[:8] == PNG_SIGNATURE
 
 
-def test_a_history_figure_brings_its_title_to_the_report(tmp_path):
-    (figure,) = render_history_figure_set(HistoryData(snapshot_date=DAY), DAY, tmp_path)[:1]
-    html = _figure_html(figure, {})
-    assert f"<h3>{figure.title.replace(chr(39), '&#x27;')}</h3>" in html
-    assert figure.caption in html
+def test_a_history_figure_brings_its_title_to_the_report(report_db, tmp_path):
+    with duckdb.connect(str(report_db), read_only=True) as conn:
+        data = load_history_data(conn, BEFORE_ANY_SNAPSHOT)
+    (figure,) = render_history_figure_set(data, BEFORE_ANY_SNAPSHOT, tmp_path)[:1]
+    view = _figure_view(figure, {})
+    assert view["title"] == figure.title
+    assert view["reading"] == figure.caption

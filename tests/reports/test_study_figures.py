@@ -1,4 +1,5 @@
-"""The study figures rendered from real marts in a DuckDB file (tests/reports/mart_dataset.py)."""
+"""The study figures rendered from the marts dbt built from the report's raw fixture
+(tests/reports/report_dataset.py); expected values hand-computed from its records."""
 
 import struct
 import subprocess
@@ -14,6 +15,7 @@ from orchestration.defs.reports.figure_style import (
     DPI,
     FIGSIZE_INCHES,
     MONTH_BAR_WIDTH_DAYS,
+    class_labels,
     format_month_axis,
     month_centers,
     new_figure,
@@ -28,7 +30,10 @@ from orchestration.defs.reports.study_figures import (
     render_study_figures,
     render_tags,
 )
-from tests.reports.mart_dataset import DAY, EMPTY_DAY, HOSTILE_TAG, NO_LLM_DAY, NO_LLM_TAG
+from tests.reports.report_dataset import DAY, EMPTY_DAY, HOSTILE_TAG, NO_LLM_DAY, NO_LLM_TAG, SCRIPT_TAG
+
+# The labels of the fixture's rules (var slm_max_params 7,000,000,000, report_rules).
+LABELS = class_labels(7_000_000_000)
 
 FIXED_FILES = {
     "class_split.png",
@@ -63,6 +68,7 @@ def test_day_renders_exactly_the_contract_files_and_nothing_outside(marts_conn, 
         "slm_share_by_creation_month__text-generation.png",
         f"slm_share_by_creation_month__{NO_LLM_TAG}.png",
         f"slm_share_by_creation_month__{safe_filename(HOSTILE_TAG)}.png",
+        f"slm_share_by_creation_month__{safe_filename(SCRIPT_TAG)}.png",
     }
     assert {path.name for path in paths} == expected
     assert len(paths) == len(expected)
@@ -79,42 +85,57 @@ def test_figures_are_pngs_of_the_study_size(marts_conn, tmp_path):
 
 
 def test_only_the_requested_dates_rows_are_used(marts_conn, tmp_path):
-    # Hand-computed from mart_dataset: other date and other listing rows must not count.
+    # Hand-computed from the raw fixture: other dates' and other listings' rows must not count.
     figures = {f.path.name: f for f in render_study_figure_set(load_study_data(marts_conn, DAY), tmp_path)}
     n_models = {name: figure.n_models for name, figure in figures.items()}
     assert n_models == {
-        "class_split.png": 100,
-        "tags_llm.png": 30,
-        "tags_slm.png": 60,
-        "slm_share_by_creation_month.png": 100,
-        "downloads_by_creation_month_slm.png": 60,
-        "downloads_by_creation_month_llm.png": 30,
-        "slm_share_by_creation_month__text-generation.png": 44,
-        f"slm_share_by_creation_month__{NO_LLM_TAG}.png": 27,
-        f"slm_share_by_creation_month__{safe_filename(HOSTILE_TAG)}.png": 5,
+        # top: acme/tiny-bert, acme/chat-7b-gguf (SLMs), acme/chat-7b, big/llm-70b (LLMs), acme/mystery
+        "class_split.png": 5,
+        "tags_llm.png": 2,
+        "tags_slm.png": 2,
+        "slm_share_by_creation_month.png": 5,
+        "downloads_by_creation_month_slm.png": 2,
+        "downloads_by_creation_month_llm.png": 2,
+        # its listing: acme/chat-7b, acme/chat-7b-gguf, big/llm-70b, acme/mystery
+        "slm_share_by_creation_month__text-generation.png": 4,
+        # its listing: acme/tiny-bert, uni/tiny-mlm
+        f"slm_share_by_creation_month__{NO_LLM_TAG}.png": 2,
+        f"slm_share_by_creation_month__{safe_filename(HOSTILE_TAG)}.png": 1,
+        f"slm_share_by_creation_month__{safe_filename(SCRIPT_TAG)}.png": 1,
     }
     assert all(figure.has_data for figure in figures.values())
-    assert "SLM (< 7B parameters) 60 (60.0%)" in figures["class_split.png"].caption
-    assert "66.7% SLM overall" in figures["slm_share_by_creation_month.png"].caption
-    assert "(15 of 20 shown)" in figures["tags_slm.png"].caption
+    assert "SLM (< 7B parameters) 2 (40.0%)" in figures["class_split.png"].caption
+    assert "50.0% SLM overall" in figures["slm_share_by_creation_month.png"].caption
+    assert "(2 of 2 shown)" in figures["tags_slm.png"].caption
     assert "before 2024-01" in figures["downloads_by_creation_month_slm.png"].caption
-    assert "draw 60.0% of the SLM" in figures["downloads_by_creation_month_slm.png"].caption
+    # acme/tiny-bert (2023-06) draws 1,000 of the SLMs' 1,300 downloads.
+    assert "draw 76.9% of the SLM" in figures["downloads_by_creation_month_slm.png"].caption
     assert "draw 0.0% of the LLM" in figures["downloads_by_creation_month_llm.png"].caption
     assert "100.0% SLM overall" in figures[f"slm_share_by_creation_month__{NO_LLM_TAG}.png"].caption
     assert all("\n" not in figure.caption for figure in figures.values())
+
+
+def test_a_tag_figure_shows_the_fifteen_most_used_tags(tmp_path):
+    # 20 task tags (hand-made rows: the raw fixture's classes carry two tags each).
+    tags = [TagCount(f"tag-{i:02d}", i) for i in range(1, 21)]
+    figure = render_tags("SLM", tags, 60, DAY, tmp_path / "tags.png")
+    assert "(15 of 20 shown)" in figure.caption
+    assert "first: tag-20 (20)" in figure.caption
 
 
 def test_a_day_without_llms_renders_no_data_figures_for_them(marts_conn, tmp_path):
     figures = {
         f.path.name: f for f in render_study_figure_set(load_study_data(marts_conn, NO_LLM_DAY), tmp_path)
     }
-    assert set(figures) == FIXED_FILES | {"slm_share_by_creation_month__text-generation.png"}
+    assert set(figures) == FIXED_FILES | {f"slm_share_by_creation_month__{NO_LLM_TAG}.png"}
     no_data = {name for name, figure in figures.items() if not figure.has_data}
     assert no_data == {"tags_llm.png", "downloads_by_creation_month_llm.png"}
-    assert figures["tags_llm.png"].caption == "No data on 2025-01-07: no LLMs in the top listing."
-    assert figures["class_split.png"].n_models == 6
+    assert figures["tags_llm.png"].caption == "No data on 2025-01-05: no LLMs in the top listing."
+    # acme/tiny-bert (SLM) and acme/mystery (unknown size)
+    assert figures["class_split.png"].n_models == 2
     assert "LLM (≥ 7B parameters) 0 (0.0%)" in figures["class_split.png"].caption
-    assert "draw 0.0% of the SLM" in figures["downloads_by_creation_month_slm.png"].caption
+    # acme/tiny-bert, created 2023-06, before the cutoff 2024-01, draws every SLM download.
+    assert "draw 100.0% of the SLM" in figures["downloads_by_creation_month_slm.png"].caption
 
 
 def test_a_date_without_rows_renders_the_six_no_data_figures(marts_conn, tmp_path):
@@ -143,7 +164,7 @@ def test_rerendering_a_date_removes_figures_of_tags_gone_since(marts_conn, tmp_p
     ("render", "expected_caption"),
     [
         (
-            lambda path: render_class_split([], DAY, path),
+            lambda path: render_class_split([], DAY, path, LABELS),
             "No data on 2025-01-08: the top listing is empty.",
         ),
         (
@@ -151,7 +172,7 @@ def test_rerendering_a_date_removes_figures_of_tags_gone_since(marts_conn, tmp_p
             "No data on 2025-01-08: no LLM has a task tag.",
         ),
         (
-            lambda path: render_slm_share_by_creation_month([], "audio", DAY, path),
+            lambda path: render_slm_share_by_creation_month([], "audio", DAY, path, LABELS),
             "No data on 2025-01-08: no models in the listing of pipeline tag “audio”.",
         ),
         (
@@ -175,7 +196,7 @@ def test_hub_strings_with_mathtext_and_control_characters_render(tmp_path):
     assert render_tags("SLM", tags, 20, DAY, tmp_path / "tags.png").has_data
     months = [MonthClassCounts(date(2024, 1, 1), 1, 1, 0, 50.0)]
     for i, tag in enumerate(nasty):
-        assert render_slm_share_by_creation_month(months, tag, DAY, tmp_path / f"{i}.png").has_data
+        assert render_slm_share_by_creation_month(months, tag, DAY, tmp_path / f"{i}.png", LABELS).has_data
 
 
 def month_counts(month: date, n_slm: int, n_llm: int, n_unknown: int) -> MonthClassCounts:
@@ -186,14 +207,14 @@ def month_counts(month: date, n_slm: int, n_llm: int, n_unknown: int) -> MonthCl
 def test_ten_years_of_months_with_gaps_of_known_sizes_render(tmp_path):
     months = [month_counts(date(2015 + i // 12, i % 12 + 1, 1), i % 7, i % 3, 1) for i in range(120)]
     assert any(m.slm_pct is None for m in months)
-    figure = render_slm_share_by_creation_month(months, "all", DAY, tmp_path / "long.png")
+    figure = render_slm_share_by_creation_month(months, "all", DAY, tmp_path / "long.png", LABELS)
     assert figure.has_data
     assert figure.n_models == sum(m.n_slm + m.n_llm + m.n_unknown for m in months)
 
 
 def test_a_tag_whose_models_all_have_unknown_sizes_still_shows_its_counts(tmp_path):
     months = [month_counts(date(2024, 1, 1), 0, 0, 3), month_counts(date(2024, 4, 1), 0, 0, 1)]
-    figure = render_slm_share_by_creation_month(months, "audio", DAY, tmp_path / "audio.png")
+    figure = render_slm_share_by_creation_month(months, "audio", DAY, tmp_path / "audio.png", LABELS)
     assert figure.has_data
     assert "no model of known size; n = 4 models (0 of known size)" in figure.caption
 
@@ -225,7 +246,9 @@ def test_rendering_never_touches_pyplot(tmp_path):
         "import sys; from datetime import date; from pathlib import Path; "
         "from orchestration.defs.reports.study_figures import render_class_split; "
         "from orchestration.defs.reports.mart_queries import ClassCount; "
-        "render_class_split([ClassCount('SLM', 3, 100.0)], date(2025, 1, 8), Path(sys.argv[1])); "
+        "from orchestration.defs.reports.figure_style import class_labels; "
+        "render_class_split([ClassCount('SLM', 3, 100.0)], date(2025, 1, 8), Path(sys.argv[1]), "
+        "class_labels(7_000_000_000)); "
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
     )
     subprocess.run(

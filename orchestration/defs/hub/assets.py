@@ -26,6 +26,7 @@ from orchestration.defs.hub.raw_store import (
     spool_dir,
 )
 from orchestration.markdown import escape_markdown
+from orchestration.names import WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions
 from orchestration.warehouse import WarehouseResource
 
@@ -36,7 +37,7 @@ from orchestration.warehouse import WarehouseResource
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="ingestion",
     kinds={"python", "duckdb", "parquet"},
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def hub_model_snapshots(
     context: dg.AssetExecutionContext, hub: HubClientResource, warehouse: WarehouseResource

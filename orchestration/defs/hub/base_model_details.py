@@ -41,6 +41,7 @@ from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_ba
 from orchestration.defs.hub.hub_client import REQUESTS_SENT, HubClientResource, install_http_client
 from orchestration.defs.hub.raw_store import fsync_and_rename
 from orchestration.markdown import escape_markdown
+from orchestration.names import WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions
 from orchestration.warehouse import WarehouseResource
 
@@ -205,7 +206,7 @@ def _store(warehouse: WarehouseResource, rows: list[tuple]) -> None:
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="ingestion",
     kinds={"python", "duckdb"},
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def hub_model_details(
     context: dg.AssetExecutionContext,

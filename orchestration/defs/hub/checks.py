@@ -15,6 +15,8 @@ import dagster as dg
 
 from orchestration.defs.hub.assets import hub_model_snapshots
 from orchestration.defs.hub.hub_client import HubClientResource
+from orchestration.defs.hub.raw_store import completeness_share
+from orchestration.names import WAREHOUSE_POOL
 from orchestration.warehouse import WarehouseResource
 
 MAX_DUPLICATE_RATE = 0.01
@@ -22,7 +24,6 @@ MAX_REJECTED_RATE = 0.01
 MAX_SNAPSHOT_AGE = timedelta(hours=48)
 # Percentage points the share of `top` models with a known parameter count may lose in a day.
 MAX_PARAMETER_COVERAGE_DROP = 5.0
-WAREHOUSE_POOL = "warehouse"
 
 _LATEST_RUNS_SQL = """
 select listing, requested_n, received_n, unique_n, rejected_n, exhausted, snapshot_date
@@ -45,7 +46,7 @@ def _latest_runs(warehouse: WarehouseResource) -> list[tuple]:
 def listing_completeness(warehouse: WarehouseResource, hub: HubClientResource) -> dg.AssetCheckResult:
     rows = _latest_runs(warehouse)
     shares = {
-        listing: unique_n / (received_n if exhausted else requested_n) if requested_n else 1.0
+        listing: completeness_share(requested_n, received_n, unique_n, exhausted)
         for listing, requested_n, received_n, unique_n, _, exhausted, _ in rows
     }
     worst = min(shares, key=shares.get)

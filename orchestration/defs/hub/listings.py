@@ -4,6 +4,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from orchestration.names import NEW_LISTING, PIPELINE_TAG_LISTING_PREFIX, TOP_LISTING
+
 # Everything the marts need, in one request per page. `baseModels` is refused on listings (the
 # lineage is in the `base_model:...` tags instead), and `expand` cannot be combined with `full`.
 EXPANDED_FIELDS: tuple[str, ...] = (
@@ -23,9 +25,7 @@ EXPANDED_FIELDS: tuple[str, ...] = (
     "private",
 )
 
-TOP_LISTING = "top"
-NEW_LISTING = "new"
-PIPELINE_TAG_PREFIX = "pipeline_tag:"
+PIPELINE_TAG_PREFIX = PIPELINE_TAG_LISTING_PREFIX
 
 
 @dataclass(frozen=True)

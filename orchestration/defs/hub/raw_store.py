@@ -93,6 +93,15 @@ def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(f"create table if not exists raw.{table} ({column_sql})")
 
 
+def completeness_share(requested_n: int, received_n: int, unique_n: int, exhausted: bool) -> float:
+    """Distinct valid models over what the listing should hold (all it served, if it ran out).
+
+    The one definition: the ingestion refuses a thin day with it, the asset check reports it.
+    """
+    expected = received_n if exhausted else requested_n
+    return unique_n / expected if expected else 1.0
+
+
 @dataclass
 class ListingRun:
     snapshot_date: date
@@ -114,9 +123,7 @@ class ListingRun:
 
     @property
     def completeness(self) -> float:
-        """Distinct valid models over what the listing should hold (all it served, if it ran out)."""
-        expected = self.received_n if self.exhausted else self.requested_n
-        return self.unique_n / expected if expected else 1.0
+        return completeness_share(self.requested_n, self.received_n, self.unique_n, self.exhausted)
 
     def as_row(self) -> dict:
         return {

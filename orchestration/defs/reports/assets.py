@@ -6,13 +6,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.reports.history_figures import (
-    HISTORY_FIGURE_DEPS,
-    load_history_data,
-    render_history_figure_set,
-)
+from orchestration.defs.reports.history_figures import load_history_data, render_history_figure_set
 from orchestration.defs.reports.html_report import REPORT_DIRNAME, load_report_context, render_html_report
 from orchestration.defs.reports.mart_queries import load_study_data
+from orchestration.defs.reports.marts import MART_COLUMNS, check_contracts, load_manifest
+from orchestration.defs.reports.pipeline_text import pipeline_text
 from orchestration.defs.reports.reference_figures import load_reference_data, render_reference_figures
 from orchestration.defs.reports.size_figures import (
     SIZE_COVERAGE_FILE,
@@ -21,43 +19,31 @@ from orchestration.defs.reports.size_figures import (
     size_coverage_metadata,
 )
 from orchestration.defs.reports.study_figures import render_study_figure_set
+from orchestration.defs.transform.project import dbt_project
 from orchestration.markdown import escape_markdown
+from orchestration.names import MARTS_SCHEMA, WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions
 from orchestration.warehouse import WarehouseResource
 
 # Shown inline in the Dagster UI (the rest are linked by path): the study's headline question.
 PREVIEWED_FIGURES = ("class_split.png", "slm_share_by_creation_month.png", SIZE_COVERAGE_FILE)
 
-STUDY_MARTS = (
-    "class_split",
-    "tags_by_class",
-    "slm_share_by_creation_month",
-    "download_share_by_creation_month",
-)
-# Model sizes and the study's reference evidence (size_figures.py, reference_figures.py).
-SIZE_AND_REFERENCE_DEPS = (
-    ("marts", "size_resolution_coverage"),
-    ("intermediate", "int_model_snapshots__classified"),
-    ("reference", "reference_publisher_size_labels"),
-    ("reference", "reference_medqa_accuracy"),
-    ("reference", "reference_bigcodebench_pass_at_1"),
-    ("reference", "reference_rte_accuracy"),
-)
+# The marts are the report's only input: the definitions refuse to load while a mart it reads
+# lacks a column in its dbt contract, and the method section quotes the dbt descriptions.
+_MANIFEST = load_manifest(dbt_project.manifest_path)
+check_contracts(_MANIFEST)
+PIPELINE_TEXT = pipeline_text(_MANIFEST)
 
 
 @dg.asset(
     key=["reports", "study_figures"],
-    deps=[
-        *(dg.AssetKey(["marts", mart]) for mart in STUDY_MARTS),
-        *(dg.AssetKey(list(key)) for key in HISTORY_FIGURE_DEPS),
-        *(dg.AssetKey(list(key)) for key in SIZE_AND_REFERENCE_DEPS),
-    ],
+    deps=[dg.AssetKey([MARTS_SCHEMA, mart]) for mart in MART_COLUMNS],
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="reports",
     kinds={"python", "matplotlib"},
     # a reader of the DuckDB file blocks a writer in another process: take turns with the writers
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def study_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The study's figures as PNGs, and the day's self-contained HTML report (report/index.html)."""
@@ -66,7 +52,7 @@ def study_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     day = (context.partition_time_window.end - timedelta(days=1)).date()
     with warehouse.connect(read_only=True) as conn:
         data = load_study_data(conn, day)
-        report_context = load_report_context(conn, day)
+        report_context = load_report_context(conn, day, PIPELINE_TEXT)
         history = load_history_data(conn, day)
         size_coverage = load_size_coverage(conn, day)
         reference = load_reference_data(conn, day)

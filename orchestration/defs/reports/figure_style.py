@@ -9,6 +9,7 @@ import calendar
 import os
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -30,12 +31,6 @@ TICK_SIZE = 10.5
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 CLASS_COLORS = {"SLM": "#0072B2", "LLM": "#D55E00", "unknown": "#9E9E9E"}
-# The dbt var `slm_max_params` (7e9) decides the class; the labels restate it for the reader.
-CLASS_LABELS = {
-    "SLM": "SLM (< 7B parameters)",
-    "LLM": "LLM (≥ 7B parameters)",
-    "unknown": "unknown size",
-}
 CLASS_ORDER = ("SLM", "LLM", "unknown")
 SUBTLE_TEXT_COLOR = "#444444"
 
@@ -47,6 +42,37 @@ _MONTH_CENTER_OFFSET_DAYS = 15
 MONTH_BAR_WIDTH_DAYS = 24
 # A month axis shows at least half a year, so one or two months do not become wall-wide bars.
 _MIN_MONTH_AXIS_DAYS = 183
+
+
+@dataclass(frozen=True)
+class StudyFigure:
+    """One rendered PNG, whatever its family (study, history, sizes, reference evidence)."""
+
+    path: Path
+    caption: str  # one line, for the asset's metadata
+    n_models: int  # the sample size printed on the figure
+    has_data: bool  # False for a "no data" figure
+    title: str = ""  # the heading in the HTML report when the report has no reading of its own
+
+
+def billions(parameters: float) -> str:
+    """A parameter count as the study writes it: 7B, 3.8B, 13B, 86M."""
+    value = parameters / 1e9
+    if value >= 10:
+        return f"{value:.0f}B"
+    if value >= 1:
+        return f"{value:.1f}".rstrip("0").rstrip(".") + "B"
+    return f"{parameters / 1e6:.0f}M"
+
+
+def class_labels(slm_max_params: int) -> dict[str, str]:
+    """Legend labels of the classes, stating the boundary the marts were built with (report_rules)."""
+    boundary = billions(slm_max_params)
+    return {
+        "SLM": f"SLM (< {boundary} parameters)",
+        "LLM": f"LLM (≥ {boundary} parameters)",
+        "unknown": "unknown size",
+    }
 
 
 def display_text(text: str, max_chars: int = 60) -> str:
@@ -107,6 +133,16 @@ def render_no_data(path: Path, title: str, subtitle: str, message: str) -> None:
         parse_math=False,
     )
     save_figure(fig, path)
+
+
+def no_data_figure(
+    path: Path, title: str, snapshot_date: date, sample: str, reason: str, n_models: int = 0
+) -> StudyFigure:
+    """The figure of an empty input, under its usual name; ``reason`` completes "No data on <date>: ..."."""
+    render_no_data(
+        path, title, snapshot_subtitle(snapshot_date, sample), f"{reason[:1].upper()}{reason[1:]}."
+    )
+    return StudyFigure(path, f"No data on {snapshot_date}: {reason}.", n_models, False, title)
 
 
 def month_centers(months: Sequence[date]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Figures of the history marts (issue "History the API never gives"), rendered daily with the study's.
+"""Figures of the history marts (what the Hub's API never gives), rendered daily with the study's.
 
 Like `study_figures`, in two steps: `load_history_data` reads the marts on a short read-only
 connection, then `render_history_figure_set` draws one PNG per figure with no connection held::
@@ -7,7 +7,7 @@ connection, then `render_history_figure_set` draws one PNG per figure with no co
         history = load_history_data(conn, day)
     figures = render_history_figure_set(history, day, out_dir)
 
-Each figure is a `HistoryFigure` (a `StudyFigure` with a title for the HTML report). Empty input
+Each figure is a `StudyFigure` with its title for the HTML report. Empty input
 gives a "no data" figure under the same name, so a date always has the same five files:
 
 - `history_slm_download_share.png`: SLM share of the day's exact downloads, with its 7-day rolling
@@ -38,32 +38,24 @@ from matplotlib.ticker import FuncFormatter
 
 from orchestration.defs.reports.figure_style import (
     CLASS_COLORS,
-    CLASS_LABELS,
     CLASS_ORDER,
     LABEL_SIZE,
     MONTH_BAR_WIDTH_DAYS,
     SUBTLE_TEXT_COLOR,
+    StudyFigure,
     add_header,
     format_count_axis,
     format_month_axis,
     month_centers,
     new_figure,
-    render_no_data,
+    no_data_figure,
     save_figure,
     snapshot_subtitle,
     thousands,
 )
-from orchestration.defs.reports.study_figures import StudyFigure
-
-# The relations the figures read: the figures asset depends on them.
-HISTORY_FIGURE_DEPS = (
-    ("intermediate", "int_model_observations"),
-    ("marts", "daily_downloads_by_class"),
-    ("marts", "monthly_downloads_by_class"),
-    ("marts", "slm_share_of_new_models"),
-    ("marts", "survival_by_class"),
-    ("marts", "download_share_by_model_age"),
-)
+from orchestration.defs.reports.mart_queries import ReportRules, load_rules
+from orchestration.defs.reports.marts import read
+from orchestration.names import NEW_MODELS_FROM_NEW_LISTING, NEW_MODELS_FROM_TOP_LISTING
 
 SLM_DOWNLOAD_SHARE_FILE = "history_slm_download_share.png"
 MONTHLY_DOWNLOADS_FILE = "history_monthly_downloads.png"
@@ -71,8 +63,8 @@ NEW_MODELS_SHARE_FILE = "history_new_models_slm_share.png"
 SURVIVAL_FILE = "history_top_n_survival.png"
 OLD_MODEL_SHARE_FILE = "history_old_model_download_share.png"
 
-NEW_LISTING = "new_listing"
-TOP_LISTING = "top_listing"
+NEW_LISTING = NEW_MODELS_FROM_NEW_LISTING
+TOP_LISTING = NEW_MODELS_FROM_TOP_LISTING
 # Okabe-Ito colours not used by the classes: the two listings compared in the new-models figure.
 SOURCE_COLORS = {NEW_LISTING: "#009E73", TOP_LISTING: "#CC79A7"}
 SOURCE_LABELS = {
@@ -81,15 +73,11 @@ SOURCE_LABELS = {
 }
 # Below this many models of known size, a week's SLM share swings with one or two models.
 MIN_KNOWN_MODELS_PER_WEEK = 10
-# The dbt var old_model_age_days, restated for the reader.
-OLD_MODEL_AGE_DAYS = 365
 GAP_COLOR = "#000000"
 GAP_ALPHA = 0.07
 
 
-@dataclass(frozen=True)
-class HistoryFigure(StudyFigure):
-    title: str = ""  # the figure's heading in the HTML report
+HistoryFigure = StudyFigure  # one figure type for every family
 
 
 @dataclass(frozen=True)
@@ -149,6 +137,7 @@ class HistoryData:
     """What the history figures of one date need, read in one go (then the connection closes)."""
 
     snapshot_date: date
+    rules: ReportRules
     snapshot_dates: tuple[date, ...] = ()  # every date modelled up to snapshot_date, ascending
     daily: list[DailyClassDownloads] = field(default_factory=list)
     monthly: list[MonthlyClassDownloads] = field(default_factory=list)
@@ -163,135 +152,118 @@ class HistoryData:
 # Loading
 
 
-def _has_table(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = conn.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def _latest_as_of(conn: duckdb.DuckDBPyConnection, table: str, day: date) -> date | None:
-    (latest,) = conn.execute(
-        f"select max(snapshot_date) from marts.{table} where snapshot_date <= ?", [day]
-    ).fetchone()
-    return latest
+def _latest_as_of(conn: duckdb.DuckDBPyConnection, mart: str, day: date) -> date | None:
+    """The mart's latest snapshot date up to ``day`` (None when it has none yet)."""
+    dates = read(
+        conn,
+        mart,
+        ("snapshot_date",),
+        where="snapshot_date <= ?",
+        order_by="snapshot_date desc",
+        limit=1,
+        params=[day],
+    )
+    return dates[0][0] if dates else None
 
 
 def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> HistoryData:
-    """Read the history marts up to ``snapshot_date``; a mart not built yet reads as empty."""
+    """Read the history marts up to ``snapshot_date`` (each exists once dbt has built)."""
     day = snapshot_date
-    snapshot_dates: tuple[date, ...] = ()
-    if _has_table(conn, "intermediate", "int_model_observations"):
-        snapshot_dates = tuple(
-            d
-            for (d,) in conn.execute(
-                "select distinct snapshot_date from intermediate.int_model_observations "
-                "where snapshot_date <= ? order by 1",
-                [day],
-            ).fetchall()
-        )
-    daily: list[DailyClassDownloads] = []
-    if _has_table(conn, "marts", "daily_downloads_by_class"):
-        daily = [
-            DailyClassDownloads(*row)
-            for row in conn.execute(
-                """
-                select snapshot_date, model_class, cast(n_models as bigint), cast(downloads as bigint),
-                    cast(share_pct as double), cast(known_share_pct as double),
-                    cast(rolling_7d_known_share_pct as double)
-                from marts.daily_downloads_by_class
-                where snapshot_date <= ?
-                order by snapshot_date, model_class
-                """,
-                [day],
-            ).fetchall()
-        ]
-    monthly: list[MonthlyClassDownloads] = []
-    if _has_table(conn, "marts", "monthly_downloads_by_class"):
-        monthly = [
-            MonthlyClassDownloads(*row)
-            for row in conn.execute(
-                """
-                select month_start, model_class, cast(downloads as bigint), cast(n_models as bigint),
-                    is_complete_month
-                from marts.monthly_downloads_by_class
-                where month_start <= ?
-                order by month_start, model_class
-                """,
-                [day],
-            ).fetchall()
-        ]
-    new_models: list[WeeklyNewModels] = []
-    new_models_as_of = None
-    if _has_table(conn, "marts", "slm_share_of_new_models"):
-        new_models_as_of = _latest_as_of(conn, "slm_share_of_new_models", day)
-        new_models = [
-            WeeklyNewModels(*row)
-            for row in conn.execute(
-                """
-                select source_listing, creation_week, cast(n_models as bigint), cast(n_slm as bigint),
-                    cast(n_llm as bigint), cast(n_unknown as bigint), cast(slm_pct as double),
-                    is_complete_week
-                from marts.slm_share_of_new_models
-                where snapshot_date = ?
-                order by source_listing, creation_week
-                """,
-                [new_models_as_of],
-            ).fetchall()
-        ]
-    survival: list[SurvivalStep] = []
-    survival_as_of = None
-    if _has_table(conn, "marts", "survival_by_class"):
-        survival_as_of = _latest_as_of(conn, "survival_by_class", day)
-        survival = [
-            SurvivalStep(*row)
-            for row in conn.execute(
-                """
-                select model_class, days_since_entry, cast(n_at_risk as bigint),
-                    cast(n_events as bigint), cast(n_censored as bigint), cast(survival_pct as double)
-                from marts.survival_by_class
-                where snapshot_date = ?
-                order by model_class, days_since_entry
-                """,
-                [survival_as_of],
-            ).fetchall()
-        ]
-    old_shares: list[OldModelShare] = []
-    if _has_table(conn, "marts", "download_share_by_model_age"):
-        old_shares = [
-            OldModelShare(*row)
-            for row in conn.execute(
-                """
-                select snapshot_date, model_class, cast(n_models as bigint), cast(downloads as bigint),
-                    cast(downloads_old as bigint), cast(old_share_pct as double)
-                from marts.download_share_by_model_age
-                where snapshot_date <= ?
-                order by snapshot_date, model_class
-                """,
-                [day],
-            ).fetchall()
-        ]
+    new_models_as_of = _latest_as_of(conn, "slm_share_of_new_models", day)
+    survival_as_of = _latest_as_of(conn, "survival_by_class", day)
     return HistoryData(
         snapshot_date=day,
-        snapshot_dates=snapshot_dates,
-        daily=daily,
-        monthly=monthly,
-        new_models=new_models,
+        rules=load_rules(conn),
+        snapshot_dates=tuple(
+            d
+            for (d,) in read(
+                conn,
+                "report_snapshot_dates",
+                ("snapshot_date",),
+                where="snapshot_date <= ?",
+                order_by="1",
+                params=[day],
+            )
+        ),
+        daily=[
+            DailyClassDownloads(*row)
+            for row in read(
+                conn,
+                "daily_downloads_by_class",
+                (
+                    "snapshot_date",
+                    "model_class",
+                    "n_models",
+                    "downloads",
+                    "share_pct",
+                    "known_share_pct",
+                    "rolling_7d_known_share_pct",
+                ),
+                where="snapshot_date <= ?",
+                order_by="snapshot_date, model_class",
+                params=[day],
+            )
+        ],
+        monthly=[
+            MonthlyClassDownloads(*row)
+            for row in read(
+                conn,
+                "monthly_downloads_by_class",
+                ("month_start", "model_class", "downloads", "n_models", "is_complete_month"),
+                where="month_start <= ?",
+                order_by="month_start, model_class",
+                params=[day],
+            )
+        ],
+        new_models=[
+            WeeklyNewModels(*row)
+            for row in read(
+                conn,
+                "slm_share_of_new_models",
+                (
+                    "source_listing",
+                    "creation_week",
+                    "n_models",
+                    "n_slm",
+                    "n_llm",
+                    "n_unknown",
+                    "slm_pct",
+                    "is_complete_week",
+                ),
+                where="snapshot_date = ?",
+                order_by="source_listing, creation_week",
+                params=[new_models_as_of],
+            )
+        ],
         new_models_as_of=new_models_as_of,
-        survival=survival,
+        survival=[
+            SurvivalStep(*row)
+            for row in read(
+                conn,
+                "survival_by_class",
+                ("model_class", "days_since_entry", "n_at_risk", "n_events", "n_censored", "survival_pct"),
+                where="snapshot_date = ?",
+                order_by="model_class, days_since_entry",
+                params=[survival_as_of],
+            )
+        ],
         survival_as_of=survival_as_of,
-        old_shares=old_shares,
+        old_shares=[
+            OldModelShare(*row)
+            for row in read(
+                conn,
+                "download_share_by_model_age",
+                ("snapshot_date", "model_class", "n_models", "downloads", "downloads_old", "old_share_pct"),
+                where="snapshot_date <= ?",
+                order_by="snapshot_date, model_class",
+                params=[day],
+            )
+        ],
     )
 
 
 # ---------------------------------------------------------------------------------------------
 # Shared drawing helpers
-
-
-def _no_data(path: Path, title: str, day: date, sample: str, reason: str) -> HistoryFigure:
-    render_no_data(path, title, snapshot_subtitle(day, sample), f"{reason[:1].upper()}{reason[1:]}.")
-    return HistoryFigure(path, f"No data on {day}: {reason}.", 0, False, title)
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -387,7 +359,7 @@ def render_slm_download_share(data: HistoryData, path: Path) -> HistoryFigure:
             if not by_day
             else "no day has downloads of models of known size"
         )
-        return _no_data(path, title, day, sample, reason)
+        return no_data_figure(path, title, day, sample, reason)
 
     first, last = min(data.snapshot_dates or by_day), max(by_day)
     days = _days(first, last)
@@ -439,7 +411,7 @@ def render_slm_download_share(data: HistoryData, path: Path) -> HistoryFigure:
             bottom=bottom,
             width=0.8,
             color=CLASS_COLORS[model_class],
-            label=CLASS_LABELS[model_class],
+            label=data.rules.class_labels[model_class],
         )
         bottom += counts
     volume_ax.set_ylim(0, max(bottom.max(), 1) * 1.45)
@@ -482,7 +454,7 @@ def render_monthly_downloads(data: HistoryData, path: Path) -> HistoryFigure:
     months = sorted({row.month_start for row in data.monthly})
     sample = "models observed in the month, exact downloads between their snapshots"
     if not months:
-        return _no_data(path, title, day, sample, "no interval of downloads is known yet")
+        return no_data_figure(path, title, day, sample, "no interval of downloads is known yet")
 
     by_month: dict[date, dict[str, MonthlyClassDownloads]] = {}
     for row in data.monthly:
@@ -509,7 +481,7 @@ def render_monthly_downloads(data: HistoryData, path: Path) -> HistoryFigure:
             bottom=bottom,
             width=MONTH_BAR_WIDTH_DAYS,
             color=colors,
-            label=CLASS_LABELS[model_class],
+            label=data.rules.class_labels[model_class],
             edgecolor="white",
             linewidth=0.5,
         )
@@ -528,7 +500,7 @@ def render_monthly_downloads(data: HistoryData, path: Path) -> HistoryFigure:
     ax.set_ylabel("Downloads in the month", fontsize=LABEL_SIZE)
     ax.grid(axis="y", alpha=0.3)
     handles: list = [Patch(color=CLASS_COLORS[c]) for c in CLASS_ORDER]
-    labels = [CLASS_LABELS[c] for c in CLASS_ORDER]
+    labels = [data.rules.class_labels[c] for c in CLASS_ORDER]
     if n_complete < len(months):
         handles.append(Patch(facecolor="#FFFFFF", edgecolor=SUBTLE_TEXT_COLOR, hatch="///"))
         labels.append("partial month (history does not cover it end to end)")
@@ -569,7 +541,7 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
         f"{thousands(n_top)} of them reached the top listing"
     )
     if not weeks or n_new == 0:
-        return _no_data(
+        return no_data_figure(
             path, title, day, sample, "no creation week is covered whole by the newest-models listing yet"
         )
 
@@ -660,7 +632,7 @@ def render_survival(data: HistoryData, path: Path) -> HistoryFigure:
     entered_after = first or "its first snapshot"
     sample = f"models entering the top listing after {entered_after}  ·  n = {thousands(n_subjects)} models"
     if not by_class:
-        return _no_data(
+        return no_data_figure(
             path, title, day, sample, "no model has entered the top listing since its first snapshot"
         )
 
@@ -686,7 +658,7 @@ def render_survival(data: HistoryData, path: Path) -> HistoryFigure:
             where="post",
             color=color,
             linewidth=2.2,
-            label=f"{CLASS_LABELS[model_class]}: {thousands(n_by_class[model_class])} models, "
+            label=f"{data.rules.class_labels[model_class]}: {thousands(n_by_class[model_class])} models, "
             f"{survival[-1]:.1f}% after {k[-1]} days",
         )
         censored = np.array([s.n_censored > 0 for s in steps])
@@ -732,16 +704,15 @@ def render_survival(data: HistoryData, path: Path) -> HistoryFigure:
 def render_old_model_share(data: HistoryData, path: Path) -> HistoryFigure:
     """Per class, the share of the day's exact downloads going to models over a year old."""
     day = data.snapshot_date
-    title = (
-        f"Share of each class's daily downloads going to models over a year old (> {OLD_MODEL_AGE_DAYS} days)"
-    )
+    old_age = data.rules.old_model_age_days
+    title = f"Share of each class's daily downloads going to models over {old_age} days old"
     by_class: dict[str, dict[date, OldModelShare]] = {}
     for row in data.old_shares:
         by_class.setdefault(row.model_class, {})[row.snapshot_date] = row
     dates = sorted({row.snapshot_date for row in data.old_shares})
     sample = "models seen on consecutive days, exact daily downloads"
     if not any(r.old_share_pct is not None for r in data.old_shares):
-        return _no_data(path, title, day, sample, "no model was seen on two consecutive days yet")
+        return no_data_figure(path, title, day, sample, "no model was seen on two consecutive days yet")
 
     first, last = min(data.snapshot_dates or dates), max(dates)
     days = _days(first, last)
@@ -766,7 +737,7 @@ def render_old_model_share(data: HistoryData, path: Path) -> HistoryFigure:
             linewidth=2.2,
             marker="o",
             markersize=3,
-            label=f"{CLASS_LABELS[model_class]}: {_pct(latest.old_share_pct)} on {max(rows)}",
+            label=f"{data.rules.class_labels[model_class]}: {_pct(latest.old_share_pct)} on {max(rows)}",
         )
     handles, labels = ax.get_legend_handles_labels()
     if no_data_days:
@@ -784,10 +755,7 @@ def render_old_model_share(data: HistoryData, path: Path) -> HistoryFigure:
     readings = ", ".join(
         f"{c} {_pct(by_class[c][max(by_class[c])].old_share_pct)}" for c in CLASS_ORDER if c in by_class
     )
-    caption = (
-        f"Share of the day's downloads going to models over {OLD_MODEL_AGE_DAYS} days old on {last}: "
-        f"{readings}."
-    )
+    caption = f"Share of the day's downloads going to models over {old_age} days old on {last}: {readings}."
     n_models = sum(r.n_models for r in data.old_shares if r.snapshot_date == last)
     return HistoryFigure(path, caption, n_models, True, title)
 

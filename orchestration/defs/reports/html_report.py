@@ -4,20 +4,20 @@ freshness and gaps, and the method, in one self-contained file.
 Written to ``<warehouse dir>/report/<YYYY-MM-DD>.html`` and, when that date is the newest report,
 to ``report/index.html`` too. Figures are embedded as base64 data URIs and the stylesheet is inline,
 so a report opens from disk anywhere, offline, and a dated copy stays valid after the figures
-directory is re-rendered. Every string from the Hub (tags, listing names) is escaped with
-``html.escape``; the page carries a Content-Security-Policy that forbids scripts and any request.
+directory is re-rendered. The page is a Jinja2 template (templates/report.html.j2) with
+autoescape on, so every string from the Hub (tags, listing names) reaches the page escaped; the
+page carries a Content-Security-Policy that forbids scripts and any request.
 
 Use it in two steps, like the figures: load with a short read-only connection, close it, render::
 
     with warehouse.connect(read_only=True) as conn:
         data = load_study_data(conn, day)
-        context = load_report_context(conn, day)
+        context = load_report_context(conn, day, pipeline)
     figures = render_study_figure_set(data, out_dir)
     report = render_html_report(data, figures, context, warehouse.root / REPORT_DIRNAME)
 """
 
 import base64
-import html
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -26,17 +26,20 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import jinja2
+from markupsafe import Markup, escape
 
-from orchestration.defs.reports.figure_style import display_text, thousands
+from orchestration.defs.reports.figure_style import billions, display_text, thousands
 from orchestration.defs.reports.mart_queries import (
-    ALL_SCOPE,
-    TOP_LISTING,
     MonthClassCounts,
     MonthDownloads,
+    ReportRules,
     StudyData,
     TagCount,
+    load_rules,
 )
-from orchestration.defs.reports.report_template import page, section
+from orchestration.defs.reports.marts import read
+from orchestration.defs.reports.pipeline_text import PipelineText
 from orchestration.defs.reports.study_figures import (
     CLASS_SPLIT_FILE,
     MIN_KNOWN_MODELS_PER_MONTH,
@@ -46,21 +49,23 @@ from orchestration.defs.reports.study_figures import (
     slm_share_tag_file,
     tags_file,
 )
+from orchestration.names import (
+    ALL_SCOPE,
+    NEW_MODELS_FROM_NEW_LISTING,
+    RAW_SCHEMA,
+    TOP_LISTING,
+    WAREHOUSE_IDENTITY_TABLE,
+)
 
 REPORT_DIRNAME = "report"
 INDEX_FILE = "index.html"
-# The mart of issue "SLM share of new models"; the report works without it.
-NEW_MODELS_MART = "slm_share_of_new_models"
-# The listing of the newest models (sort createdAt), which stands in for the mart while it is absent.
-NEW_LISTING = "new"
-# Its rows counting the `new` listing's models, when it has a `source_listing` column.
-NEW_MODELS_SOURCE = "new_listing"
-SLM_MAX_PARAMS = 7e9  # dbt var `slm_max_params`, restated in the method section
 # Tags named in a tag figure's reading.
 TAGS_IN_READING = 3
 # Links to earlier dated reports in the footer.
 MAX_OTHER_REPORTS = 60
 _DATED_REPORT = re.compile(r"(\d{4}-\d{2}-\d{2})\.html")
+# Nothing may be fetched or run: images only from data URIs, styles only inline.
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,7 +74,7 @@ _DATED_REPORT = re.compile(r"(\d{4}-\d{2}-\d{2})\.html")
 
 @dataclass(frozen=True)
 class SnapshotFreshness:
-    """Snapshot dates the warehouse holds (one row per listing in `raw.hub_listing_runs`)."""
+    """Snapshot dates the warehouse holds (marts.report_snapshot_dates)."""
 
     dates: tuple[date, ...]  # ascending, distinct
     last_finished_at: datetime | None  # when the latest date's last listing run finished
@@ -125,120 +130,85 @@ class ListingCoverage:
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What the report reads besides `StudyData`; every part may be absent in a young warehouse."""
+    """What the report reads besides `StudyData`."""
 
     snapshot_date: date
-    freshness: SnapshotFreshness | None  # None: no `raw.hub_listing_runs` table
+    freshness: SnapshotFreshness
+    rules: ReportRules
+    pipeline: PipelineText  # the dbt descriptions the method section quotes
     listings: list[ListingCoverage] = field(default_factory=list)  # from `marts.class_split`
-    new_models: ClassTotals | None = None
-    new_models_note: str = ""  # why `new_models` is None
+    new_models: ClassTotals | None = None  # None: the new-models mart has no row for the date
     hub_kind: str | None = None  # `live` or `simulated`, from `raw.warehouse_identity`
 
 
-def _table_columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    rows = conn.execute(
-        """
-        select column_name from information_schema.columns
-        where table_schema = ? and table_name = ?
-        order by ordinal_position
-        """,
-        [schema, table],
-    ).fetchall()
-    return [name for (name,) in rows]
-
-
-def load_snapshot_freshness(conn: duckdb.DuckDBPyConnection) -> SnapshotFreshness | None:
-    if not _table_columns(conn, "raw", "hub_listing_runs"):
-        return None
-    dates = tuple(
-        d
-        for (d,) in conn.execute(
-            "select distinct cast(snapshot_date as date) from raw.hub_listing_runs order by 1"
-        ).fetchall()
+def load_snapshot_freshness(conn: duckdb.DuckDBPyConnection) -> SnapshotFreshness:
+    rows = read(
+        conn, "report_snapshot_dates", ("snapshot_date", "last_finished_at"), order_by="snapshot_date"
     )
-    last_finished_at = None
-    if dates:
-        # Epoch seconds: a TIMESTAMPTZ fetched as such would need pytz on the Python side.
-        (epoch,) = conn.execute(
-            "select epoch(max(finished_at)) from raw.hub_listing_runs where snapshot_date = ?", [dates[-1]]
-        ).fetchone()
-        if epoch is not None:
-            last_finished_at = datetime.fromtimestamp(epoch, UTC)
-    return SnapshotFreshness(dates, last_finished_at)
+    last_finished_at = rows[-1][1].astimezone(UTC) if rows and rows[-1][1] is not None else None
+    return SnapshotFreshness(tuple(day for day, _ in rows), last_finished_at)
 
 
 def load_listing_coverage(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> list[ListingCoverage]:
     """Models per class for every listing of the day, the top listing first."""
-    rows = conn.execute(
-        """
-        select
+    by_listing: dict[str, dict[str, int]] = {}
+    for listing, model_class, n_models in read(
+        conn,
+        "class_split",
+        ("listing", "model_class", "n_models"),
+        where="snapshot_date = ?",
+        order_by="listing <> ?, listing",
+        params=[snapshot_date, TOP_LISTING],
+    ):
+        by_listing.setdefault(listing, {})[model_class] = n_models
+    return [
+        ListingCoverage(
             listing,
-            cast(coalesce(sum(n_models) filter (where model_class = 'SLM'), 0) as bigint),
-            cast(coalesce(sum(n_models) filter (where model_class = 'LLM'), 0) as bigint),
-            cast(coalesce(sum(n_models) filter (where model_class not in ('SLM', 'LLM')), 0) as bigint)
-        from marts.class_split
-        where snapshot_date = ?
-        group by listing
-        order by listing <> ?, listing
-        """,
-        [snapshot_date, TOP_LISTING],
-    ).fetchall()
-    return [ListingCoverage(listing, ClassTotals(*counts)) for listing, *counts in rows]
+            ClassTotals(
+                counts.get("SLM", 0),
+                counts.get("LLM", 0),
+                sum(n for c, n in counts.items() if c not in ("SLM", "LLM")),
+            ),
+        )
+        for listing, counts in by_listing.items()
+    ]
 
 
-def load_new_models_share(
-    conn: duckdb.DuckDBPyConnection, snapshot_date: date
-) -> tuple[ClassTotals | None, str]:
-    """SLM / LLM / unknown counts of the day's new models, or None and the reason.
+def load_new_models_share(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> ClassTotals | None:
+    """SLM / LLM / unknown counts of every model the `new` listing has shown up to the date.
 
-    Assumed shape of `marts.slm_share_of_new_models` (the mart may not exist yet): a
-    `snapshot_date`, counts `n_slm`, `n_llm` and optionally `n_unknown`, and optionally a `scope`
-    column of which the `all` rows are read (as in `slm_share_by_creation_month`), or a
-    `source_listing` column of which the `new_listing` rows are read (models/marts/history: every
-    model the `new` listing showed up to the date, counted once). The day's rows
-    are summed, so a finer grain (per creation day or month) gives the same totals.
+    The `new_listing` rows of marts.slm_share_of_new_models, one per creation week, each model
+    counted once across days; None when the mart has no such row for the date.
     """
-    columns = set(_table_columns(conn, "marts", NEW_MODELS_MART))
-    if not columns:
-        return None, f"the mart marts.{NEW_MODELS_MART} does not exist yet"
-    if not {"snapshot_date", "n_slm", "n_llm"} <= columns:
-        return None, f"marts.{NEW_MODELS_MART} has no snapshot_date, n_slm and n_llm columns"
-    # Only fixed column names of ours are put in the SQL text; the values are bound.
-    unknown = "sum(n_unknown)" if "n_unknown" in columns else "0"
-    scope = "and scope = ?" if "scope" in columns else ""
-    params: list[object] = [snapshot_date, *([ALL_SCOPE] if scope else [])]
-    if "source_listing" in columns:
-        # The history mart's shape: the `new` listing's models beside the top listing's.
-        scope, params = "and source_listing = ?", [snapshot_date, NEW_MODELS_SOURCE]
-    row = conn.execute(
-        f"""
-        select cast(sum(n_slm) as bigint), cast(sum(n_llm) as bigint), cast({unknown} as bigint)
-        from marts.{NEW_MODELS_MART}
-        where snapshot_date = ? {scope}
-        """,
-        params,
-    ).fetchone()
-    if row is None or row[0] is None:
-        return None, f"marts.{NEW_MODELS_MART} has no row for {snapshot_date}"
-    return ClassTotals(*(value or 0 for value in row)), ""
+    rows = read(
+        conn,
+        "slm_share_of_new_models",
+        ("n_slm", "n_llm", "n_unknown"),
+        where="snapshot_date = ? and source_listing = ?",
+        params=[snapshot_date, NEW_MODELS_FROM_NEW_LISTING],
+    )
+    if not rows:
+        return None
+    return ClassTotals(*(sum(row[i] for row in rows) for i in range(3)))
 
 
 def load_hub_kind(conn: duckdb.DuckDBPyConnection) -> str | None:
-    if not _table_columns(conn, "raw", "warehouse_identity"):
-        return None
-    row = conn.execute("select hub_kind from raw.warehouse_identity limit 1").fetchone()
+    """The kind of Hub the warehouse was claimed for (raw_store.claim_warehouse, before any snapshot)."""
+    row = conn.execute(f"select hub_kind from {RAW_SCHEMA}.{WAREHOUSE_IDENTITY_TABLE} limit 1").fetchone()
     return row[0] if row else None
 
 
-def load_report_context(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> ReportContext:
-    """Read everything the report needs besides `load_study_data`; tolerant of missing tables."""
-    new_models, note = load_new_models_share(conn, snapshot_date)
+def load_report_context(
+    conn: duckdb.DuckDBPyConnection, snapshot_date: date, pipeline: PipelineText
+) -> ReportContext:
+    """Read everything the report needs besides `load_study_data`."""
     return ReportContext(
         snapshot_date=snapshot_date,
         freshness=load_snapshot_freshness(conn),
+        rules=load_rules(conn),
+        pipeline=pipeline,
         listings=load_listing_coverage(conn, snapshot_date),
-        new_models=new_models,
-        new_models_note=note,
+        new_models=load_new_models_share(conn, snapshot_date),
         hub_kind=load_hub_kind(conn),
     )
 
@@ -297,25 +267,13 @@ def key_numbers(data: StudyData, context: ReportContext) -> list[KeyNumber]:
         ),
     ]
     new = context.new_models
-    new_listing = next((item.totals for item in context.listings if item.listing == NEW_LISTING), None)
     if new is not None:
         numbers.append(
             KeyNumber(
                 "SLM share of new models of known size",
                 new.slm_pct,
-                f"{thousands(new.n_slm)} SLMs of {thousands(new.n_known)} new models of known size "
-                f"({thousands(new.n_models)} new models in all).",
-            )
-        )
-    elif new_listing is not None and new_listing.n_models:
-        # Until the mart exists, the day's `new` listing (newest models first) stands in for it.
-        numbers.append(
-            KeyNumber(
-                "SLM share of the newest models of known size",
-                new_listing.slm_pct,
-                f"{thousands(new_listing.n_slm)} SLMs of {thousands(new_listing.n_known)} models of known "
-                f"size in the day's listing of the newest models ({thousands(new_listing.n_models)} in "
-                f"all); from marts.class_split, as {context.new_models_note}.",
+                f"{_plural(new.n_slm, 'SLM')} of {_plural(new.n_known, 'new model')} of known size "
+                f"({_plural(new.n_models, 'new model')} in all).",
             )
         )
     else:
@@ -323,7 +281,7 @@ def key_numbers(data: StudyData, context: ReportContext) -> list[KeyNumber]:
             KeyNumber(
                 "SLM share of new models",
                 None,
-                f"{context.new_models_note[:1].upper()}{context.new_models_note[1:]}.",
+                f"No model of the newest-models listing is in marts.slm_share_of_new_models up to {day}.",
             )
         )
     numbers.append(
@@ -343,11 +301,6 @@ def key_numbers(data: StudyData, context: ReportContext) -> list[KeyNumber]:
 
 def _plural(n: int, noun: str) -> str:
     return f"{thousands(n)} {noun}{'' if n == 1 else 's'}"
-
-
-def _cutoff(day: date) -> date:
-    """First day of the month a year before ``day``: earlier months are over 12 months old."""
-    return date(day.year - 1, day.month, 1)
 
 
 def class_split_reading(data: StudyData) -> str:
@@ -396,7 +349,8 @@ def _totals(months: Iterable[MonthClassCounts]) -> ClassTotals:
     )
 
 
-def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date) -> str:
+def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date, cutoff: date | None) -> str:
+    """``cutoff``: models created before this month are old on ``day`` (marts.report_snapshot_dates)."""
     where = (
         "the top listing" if scope == ALL_SCOPE else f"the listing of pipeline tag “{display_text(scope)}”"
     )
@@ -408,7 +362,8 @@ def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date)
             f"On {day}, none of the {thousands(total.n_models)} models of {where} has a known size, "
             "so no SLM share can be given for any creation month."
         )
-    cutoff = _cutoff(day)
+    if cutoff is None:
+        raise ValueError(f"no old-model cutoff for {day}: marts.report_snapshot_dates has no row")
     recent = _totals(m for m in months if m.creation_month >= cutoff)
     older = _totals(m for m in months if m.creation_month < cutoff)
 
@@ -436,20 +391,28 @@ def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date)
     )
 
 
-def downloads_reading(model_class: str, months: Sequence[MonthDownloads], n_class: int, day: date) -> str:
+def downloads_reading(
+    model_class: str,
+    months: Sequence[MonthDownloads],
+    n_class: int,
+    day: date,
+    cutoff: date | None,
+    old_model_age_days: int,
+) -> str:
     plural = f"{model_class}s"
     total = sum(m.downloads_30d for m in months)
     if total == 0:
         if n_class == 0:
             return f"On {day}, the top listing holds no {model_class}, so there are no downloads to share."
         return f"On {day}, the {thousands(n_class)} {plural} of the top listing report no 30-day downloads."
-    cutoff = _cutoff(day)
+    if cutoff is None:
+        raise ValueError(f"no old-model cutoff for {day}: marts.report_snapshot_dates has no row")
     old = 100 * sum(m.downloads_30d for m in months if m.creation_month < cutoff) / total
     busiest = max(months, key=lambda m: (m.downloads_30d, m.creation_month))
     return (
         f"On {day}, the {thousands(n_class)} {plural} of the top listing drew {thousands(total)} "
         f"downloads in the last 30 days; {pct(old)} of them went to {plural} created before "
-        f"{cutoff:%Y-%m} (over 12 months old). The creation month drawing the most is "
+        f"{cutoff:%Y-%m} (over {old_model_age_days} days old). The creation month drawing the most is "
         f"{busiest.creation_month:%Y-%m} ({pct(100 * busiest.downloads_30d / total)})."
     )
 
@@ -463,7 +426,9 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
         CLASS_SPLIT_FILE: ("Small vs large models in the top listing", class_split_reading(data)),
         SLM_SHARE_FILE: (
             "SLM share of the models created each month",
-            slm_share_reading(data.slm_share_by_scope.get(ALL_SCOPE, []), ALL_SCOPE, day),
+            slm_share_reading(
+                data.slm_share_by_scope.get(ALL_SCOPE, []), ALL_SCOPE, day, data.old_before_month
+            ),
         ),
     }
     for c in ("LLM", "SLM"):
@@ -474,13 +439,20 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
     for c in ("SLM", "LLM"):
         readings[downloads_file(c)] = (
             f"{c}s: 30-day downloads by creation month",
-            downloads_reading(c, data.downloads_by_class.get(c, []), n_by_class[c], day),
+            downloads_reading(
+                c,
+                data.downloads_by_class.get(c, []),
+                n_by_class[c],
+                day,
+                data.old_before_month,
+                data.rules.old_model_age_days,
+            ),
         )
     for scope, months in data.slm_share_by_scope.items():
         if scope != ALL_SCOPE:
             readings[slm_share_tag_file(scope)] = (
                 f"SLM share by creation month — pipeline tag “{display_text(scope)}”",
-                slm_share_reading(months, scope, day),
+                slm_share_reading(months, scope, day, data.old_before_month),
             )
     return readings
 
@@ -489,106 +461,66 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
 # HTML
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _header(data: StudyData, context: ReportContext, generated_at: datetime) -> str:
-    day = data.snapshot_date
-    banners = []
-    if context.hub_kind == "simulated":
-        banners.append(
-            "This warehouse holds <strong>simulated</strong> Hub data (the demo): the numbers describe "
-            "a synthetic world, not the real Hugging Face Hub."
-        )
-    freshness = context.freshness
-    if freshness is not None and freshness.latest is not None and freshness.latest > day:
-        banners.append(f"A newer snapshot exists ({esc(freshness.latest)}): this report is not the latest.")
-    toc = "".join(
-        f'<li><a href="#{anchor}">{esc(label)}</a></li>'
-        for anchor, label in (
-            ("key-numbers", "Key numbers"),
-            ("figures", "Figures"),
-            ("listings", "Listings"),
-            ("freshness", "Data freshness"),
-            ("method", "Method and limits"),
-        )
-    )
-    return (
-        '<header class="page">\n'
-        f"<h1>SLM Observatory — {esc(day)}</h1>\n"
-        '<p class="muted">Are small language models taking over from large ones? The Hugging Face '
-        f"Hub as snapshotted on {esc(day)}. Generated {esc(f'{generated_at:%Y-%m-%d %H:%M} UTC')}.</p>\n"
-        + "".join(f'<p class="banner">{b}</p>\n' for b in banners)
-        + f'<nav class="toc"><ul>{toc}</ul></nav>\n</header>'
+def _code_spans(text: str) -> Markup:
+    """Plain text with `code` between backticks (as dbt descriptions write it), escaped."""
+    code = Markup("<code>{}</code>")
+    return Markup("").join(
+        code.format(part) if i % 2 else escape(part) for i, part in enumerate(text.split("`"))
     )
 
 
-def _key_numbers_section(numbers: Sequence[KeyNumber]) -> str:
-    cards = "\n".join(
-        f'<div class="card{"" if n.value is not None else " unavailable"}">'
-        f'<p class="label">{esc(n.label)}</p>'
-        f'<p class="value">{esc(n.display)}</p>'
-        f'<p class="detail">{esc(n.detail)}</p></div>'
-        for n in numbers
-    )
-    return section("key-numbers", "Key numbers", f'<div class="cards">\n{cards}\n</div>')
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("orchestration.defs.reports", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_TEMPLATES.filters["billions"] = billions
+_TEMPLATES.filters["code_spans"] = _code_spans
+
+_TOC = (
+    ("key-numbers", "Key numbers"),
+    ("figures", "Figures"),
+    ("listings", "Listings"),
+    ("freshness", "Data freshness and gaps"),
+    ("method", "Method and limits"),
+)
 
 
 def _png_data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _figure_html(figure: StudyFigure, readings: dict[str, tuple[str, str]]) -> str:
+def _figure_view(figure: StudyFigure, readings: dict[str, tuple[str, str]]) -> dict[str, str | None]:
     # A figure without a reading here (the history figures) brings its own title and caption.
-    fallback = (getattr(figure, "title", "") or figure.path.stem, figure.caption)
-    title, reading = readings.get(figure.path.name, fallback)
-    if figure.path.is_file():
-        image = (
-            f'<img src="{_png_data_uri(figure.path)}" alt="{esc(title)}" width="1200" height="700" '
-            'loading="eager">'
-        )
-    else:
-        image = f'<p class="banner">The figure file {esc(figure.path.name)} is missing.</p>'
-    return (
-        f'<figure class="study">\n<h3>{esc(title)}</h3>\n{image}\n'
-        f"<figcaption><p>{esc(reading)}</p>"
-        f'<p class="file">{esc(figure.path.name)}</p></figcaption>\n</figure>'
-    )
-
-
-def _figures_section(data: StudyData, figures: Sequence[StudyFigure]) -> str:
-    readings = figure_readings(data)
-    body = "\n".join(_figure_html(figure, readings) for figure in figures)
-    return section("figures", "Figures", body or "<p>No figure was rendered for this day.</p>")
-
-
-def _listings_section(context: ReportContext) -> str:
-    if not context.listings:
-        return section("listings", "Listings", "<p>No listing of this day is in marts.class_split.</p>")
-    rows = "\n".join(
-        f"<tr><td>{esc(display_text(item.listing, 80))}</td>"
-        f'<td class="num">{thousands(item.totals.n_models)}</td>'
-        f'<td class="num">{thousands(item.totals.n_slm)}</td>'
-        f'<td class="num">{thousands(item.totals.n_llm)}</td>'
-        f'<td class="num">{thousands(item.totals.n_unknown)}</td>'
-        f'<td class="num">{esc(_opt_pct(item.totals.known_pct))}</td>'
-        f'<td class="num">{esc(_opt_pct(item.totals.slm_pct))}</td></tr>'
-        for item in context.listings
-    )
-    table = (
-        "<p>Models per class in each listing of the day, and how many have a known size (the "
-        "size-resolution coverage).</p>\n<table>\n<thead><tr><th>listing</th>"
-        '<th class="num">models</th><th class="num">SLM</th><th class="num">LLM</th>'
-        '<th class="num">unknown size</th><th class="num">known size</th>'
-        '<th class="num">SLM share of known</th></tr></thead>\n'
-        f"<tbody>\n{rows}\n</tbody>\n</table>"
-    )
-    return section("listings", "Listings", table)
+    title, reading = readings.get(figure.path.name, (figure.title or figure.path.stem, figure.caption))
+    return {
+        "title": title,
+        "reading": reading,
+        "name": figure.path.name,
+        "data_uri": _png_data_uri(figure.path) if figure.path.is_file() else None,
+    }
 
 
 def _opt_pct(value: float | None) -> str:
     return pct(value) if value is not None else "-"
+
+
+def _listing_view(item: ListingCoverage) -> dict[str, object]:
+    totals = item.totals
+    return {
+        "listing": display_text(item.listing, 80),
+        "cells": [
+            thousands(totals.n_models),
+            thousands(totals.n_slm),
+            thousands(totals.n_llm),
+            thousands(totals.n_unknown),
+            _opt_pct(totals.known_pct),
+            _opt_pct(totals.slm_pct),
+        ],
+    }
 
 
 def date_ranges(days: Sequence[date]) -> list[tuple[date, date]]:
@@ -609,17 +541,11 @@ def _format_ranges(days: Sequence[date]) -> str:
     )
 
 
-def _freshness_section(data: StudyData, context: ReportContext) -> str:
-    freshness = context.freshness
-    day = data.snapshot_date
-    if freshness is None or not freshness.dates:
-        body = (
-            "<p>No listing run is recorded (raw.hub_listing_runs is absent or empty): the snapshot "
-            "dates of this warehouse are unknown.</p>"
-        )
-        return section("freshness", "Data freshness and gaps", body)
+def _freshness_facts(day: date, freshness: SnapshotFreshness) -> list[tuple[str, str]]:
+    if not freshness.dates:
+        return []
     missing = freshness.missing
-    facts = [
+    return [
         ("Latest snapshot", str(freshness.latest)),
         (
             "Latest run finished",
@@ -627,10 +553,7 @@ def _freshness_section(data: StudyData, context: ReportContext) -> str:
             if freshness.last_finished_at is not None
             else "unknown",
         ),
-        (
-            "Snapshot dates",
-            f"{len(freshness.dates)} from {freshness.first} to {freshness.latest}",
-        ),
+        ("Snapshot dates", f"{len(freshness.dates)} from {freshness.first} to {freshness.latest}"),
         ("Dates present", _format_ranges(freshness.dates)),
         (
             "Missing dates",
@@ -641,47 +564,6 @@ def _freshness_section(data: StudyData, context: ReportContext) -> str:
             f"{day} has a snapshot" if day in freshness.dates else f"{day} has no snapshot in raw",
         ),
     ]
-    rows = "\n".join(f"<dt>{esc(name)}</dt><dd>{esc(value)}</dd>" for name, value in facts)
-    note = (
-        f"<p>{_plural(len(missing), 'day')} without a snapshot: the Hub only reports the last 30 days of "
-        "downloads, so a missed day of the live Hub cannot be fetched later.</p>"
-        if missing
-        else ""
-    )
-    return section("freshness", "Data freshness and gaps", f'<dl class="facts">\n{rows}\n</dl>\n{note}')
-
-
-_METHOD = f"""
-<p><strong>Classes.</strong> A model is an <em>SLM</em> when its parameter count is below
-{SLM_MAX_PARAMS:,.0f} (7e9, 7 billion) and an <em>LLM</em> at or above it (dbt variable
-<code>slm_max_params</code>), the threshold of the 2025 Polytech Nice-Sophia study “LLM vs SLM”.
-A model without a parameter count is of <em>unknown size</em> and is left out of every SLM share.</p>
-<p><strong>Sources.</strong> Every day the Hub API's model listing (<code>/api/models</code>) is read
-with <code>expand</code> fields (author, creation date, downloads, likes, pipeline tag, tags,
-<code>safetensors</code>, <code>gguf</code>, …): the top listing (the most-downloaded models), one
-listing per leading pipeline tag, and the newest models. The parameter count is the
-<code>safetensors</code> total, else the <code>gguf</code> total.</p>
-<p><strong>Limits.</strong></p>
-<ul>
-<li>Downloads are the Hub's count over the last 30 days only; older usage is known only from earlier
-snapshots.</li>
-<li>The listings hold the most-downloaded models, not every model on the Hub: shares describe what is
-used, and models created long ago survive in the listing only if still downloaded (top-N sampling
-bias).</li>
-<li>Models without safetensors or gguf metadata have an unknown size; the size-resolution share above
-says how many.</li>
-<li>Creation-month shares resting on few models of known size swing with one or two models.</li>
-</ul>
-"""
-
-
-def _footer(day: date, other_days: Sequence[date]) -> str:
-    links = ", ".join(f'<a href="{d.isoformat()}.html">{d.isoformat()}</a>' for d in other_days)
-    more = f"<p>Reports of other days: {links}.</p>" if links else ""
-    return (
-        f'<footer>\n<p class="muted">SLM Observatory daily report for {esc(day)}; this file is '
-        f"self-contained (figures embedded) and can be opened offline.</p>\n{more}\n</footer>"
-    )
 
 
 def build_report_html(
@@ -693,18 +575,30 @@ def build_report_html(
     other_days: Sequence[date] = (),
 ) -> str:
     """The report as one HTML document (no file written)."""
-    sections = [
-        _key_numbers_section(key_numbers(data, context)),
-        _figures_section(data, figures),
-        _listings_section(context),
-        _freshness_section(data, context),
-        section("method", "Method and limits", _METHOD),
-    ]
-    return page(
-        title=f"SLM Observatory — {data.snapshot_date}",
-        header=_header(data, context, generated_at.astimezone(UTC)),
-        sections=sections,
-        footer=_footer(data.snapshot_date, other_days),
+    day = data.snapshot_date
+    freshness = context.freshness
+    missing = freshness.missing
+    readings = figure_readings(data)
+    return _TEMPLATES.get_template("report.html.j2").render(
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        day=day,
+        generated_at=f"{generated_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+        hub_kind=context.hub_kind,
+        newer_snapshot=freshness.latest if freshness.latest is not None and freshness.latest > day else None,
+        toc=_TOC,
+        key_numbers=key_numbers(data, context),
+        figures=[_figure_view(figure, readings) for figure in figures],
+        listings=[_listing_view(item) for item in context.listings],
+        facts=_freshness_facts(day, freshness),
+        missing_note=(
+            f"{_plural(len(missing), 'day')} without a snapshot: the Hub only reports the last 30 days "
+            "of downloads, so a missed day of the live Hub cannot be fetched later."
+            if missing
+            else ""
+        ),
+        rules=context.rules,
+        pipeline=context.pipeline,
+        other_days=[d.isoformat() for d in other_days],
     )
 
 

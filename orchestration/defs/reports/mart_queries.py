@@ -1,8 +1,8 @@
 """Read the study marts for one snapshot date into plain rows for the figures.
 
-Every query binds the date as a parameter; Hub strings (tags) only ever come out of the database,
-never go into SQL text. Numeric columns are cast in SQL so that DECIMAL/HUGEINT results arrive as
-plain ``float``/``int``.
+Every query goes through `marts.read` and binds the date as a parameter; Hub strings (tags) only
+ever come out of the database, never go into SQL text. The contracts fix every column's type
+(bigint, double, date), so values arrive as plain ``int``/``float``/``date``.
 """
 
 from dataclasses import dataclass
@@ -10,10 +10,30 @@ from datetime import date
 
 import duckdb
 
-# The listing the study's "5000 most downloaded models" corresponds to.
-TOP_LISTING = "top"
-# Scope of `marts.slm_share_by_creation_month` covering the whole top listing (other scopes are tags).
-ALL_SCOPE = "all"
+from orchestration.defs.reports.figure_style import class_labels
+from orchestration.defs.reports.marts import read
+from orchestration.names import TOP_LISTING
+
+
+@dataclass(frozen=True)
+class ReportRules:
+    """The rules the marts were built with (marts.report_rules): stated, never restated."""
+
+    slm_max_params: int
+    medium_max_params: int | None
+    size_mode: str
+    old_model_age_days: int
+
+    @property
+    def class_labels(self) -> dict[str, str]:
+        return class_labels(self.slm_max_params)
+
+
+def load_rules(conn: duckdb.DuckDBPyConnection) -> ReportRules:
+    (row,) = read(
+        conn, "report_rules", ("slm_max_params", "medium_max_params", "size_mode", "old_model_age_days")
+    )
+    return ReportRules(*row)
 
 
 @dataclass(frozen=True)
@@ -46,29 +66,27 @@ class MonthDownloads:
 
 
 def load_class_split(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> list[ClassCount]:
-    rows = conn.execute(
-        """
-        select model_class, cast(n_models as bigint), cast(pct as double)
-        from marts.class_split
-        where snapshot_date = ? and listing = ?
-        order by model_class
-        """,
-        [snapshot_date, TOP_LISTING],
-    ).fetchall()
+    rows = read(
+        conn,
+        "class_split",
+        ("model_class", "n_models", "pct"),
+        where="snapshot_date = ? and listing = ?",
+        order_by="model_class",
+        params=[snapshot_date, TOP_LISTING],
+    )
     return [ClassCount(*row) for row in rows]
 
 
 def load_tags_by_class(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> dict[str, list[TagCount]]:
     """Task tags per model class, most used first (ties by tag name, for stable figures)."""
-    rows = conn.execute(
-        """
-        select model_class, tag, cast(n_models as bigint)
-        from marts.tags_by_class
-        where snapshot_date = ?
-        order by model_class, n_models desc, tag
-        """,
-        [snapshot_date],
-    ).fetchall()
+    rows = read(
+        conn,
+        "tags_by_class",
+        ("model_class", "tag", "n_models"),
+        where="snapshot_date = ?",
+        order_by="model_class, n_models desc, tag",
+        params=[snapshot_date],
+    )
     by_class: dict[str, list[TagCount]] = {}
     for model_class, tag, n_models in rows:
         by_class.setdefault(model_class, []).append(TagCount(tag, n_models))
@@ -79,16 +97,14 @@ def load_slm_share_by_creation_month(
     conn: duckdb.DuckDBPyConnection, snapshot_date: date
 ) -> dict[str, list[MonthClassCounts]]:
     """Monthly class counts per scope (`all` or a pipeline tag), months in order."""
-    rows = conn.execute(
-        """
-        select scope, cast(creation_month as date), cast(n_slm as bigint), cast(n_llm as bigint),
-            cast(n_unknown as bigint), cast(slm_pct as double)
-        from marts.slm_share_by_creation_month
-        where snapshot_date = ?
-        order by scope, creation_month
-        """,
-        [snapshot_date],
-    ).fetchall()
+    rows = read(
+        conn,
+        "slm_share_by_creation_month",
+        ("scope", "creation_month", "n_slm", "n_llm", "n_unknown", "slm_pct"),
+        where="snapshot_date = ?",
+        order_by="scope, creation_month",
+        params=[snapshot_date],
+    )
     by_scope: dict[str, list[MonthClassCounts]] = {}
     for scope, *month_row in rows:
         by_scope.setdefault(scope, []).append(MonthClassCounts(*month_row))
@@ -99,20 +115,29 @@ def load_download_share_by_creation_month(
     conn: duckdb.DuckDBPyConnection, snapshot_date: date
 ) -> dict[str, list[MonthDownloads]]:
     """Monthly 30-day downloads per model class (SLM, LLM), months in order."""
-    rows = conn.execute(
-        """
-        select model_class, cast(creation_month as date), cast(downloads_30d as bigint),
-            cast(share_pct as double)
-        from marts.download_share_by_creation_month
-        where snapshot_date = ?
-        order by model_class, creation_month
-        """,
-        [snapshot_date],
-    ).fetchall()
+    rows = read(
+        conn,
+        "download_share_by_creation_month",
+        ("model_class", "creation_month", "downloads_30d", "share_pct"),
+        where="snapshot_date = ?",
+        order_by="model_class, creation_month",
+        params=[snapshot_date],
+    )
     by_class: dict[str, list[MonthDownloads]] = {}
     for model_class, *month_row in rows:
         by_class.setdefault(model_class, []).append(MonthDownloads(*month_row))
     return by_class
+
+
+def load_old_before_month(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> date | None:
+    rows = read(
+        conn,
+        "report_snapshot_dates",
+        ("old_before_month",),
+        where="snapshot_date = ?",
+        params=[snapshot_date],
+    )
+    return rows[0][0] if rows else None
 
 
 @dataclass(frozen=True)
@@ -124,6 +149,10 @@ class StudyData:
     """
 
     snapshot_date: date
+    rules: ReportRules
+    # Models created before this month are older than rules.old_model_age_days on the date
+    # (marts.report_snapshot_dates); None for a date without a snapshot.
+    old_before_month: date | None
     class_split: list[ClassCount]
     tags_by_class: dict[str, list[TagCount]]
     slm_share_by_scope: dict[str, list[MonthClassCounts]]
@@ -133,6 +162,8 @@ class StudyData:
 def load_study_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> StudyData:
     return StudyData(
         snapshot_date=snapshot_date,
+        rules=load_rules(conn),
+        old_before_month=load_old_before_month(conn, snapshot_date),
         class_split=load_class_split(conn, snapshot_date),
         tags_by_class=load_tags_by_class(conn, snapshot_date),
         slm_share_by_scope=load_slm_share_by_creation_month(conn, snapshot_date),

@@ -1,16 +1,18 @@
 """The study's reference evidence (hypotheses 1 and 2), redrawn daily from the seeds in schema `reference`.
 
-| file | study figure | seed |
+| file | study figure | seed (mart: report_*) |
 | --- | --- | --- |
-| `reference_size_labels.png` | SLMvsLLM_size | reference_publisher_size_labels |
-| `reference_size_labels_on_hub.png` | (new) those models on the Hub's sizes | + top listing |
-| `reference_medqa.png` | medical_domain | reference_medqa_accuracy |
-| `reference_bigcodebench.png` | codegen_domain | reference_bigcodebench_pass_at_1 |
-| `reference_rte.png` | NLI | reference_rte_accuracy |
+| `reference_size_labels.png` | SLMvsLLM_size | reference_publisher_size_labels (publisher_size_labels) |
+| `reference_size_labels_on_hub.png` | (new) | + the top listing (top_listing_sizes) |
+| `reference_medqa.png` | medical_domain | reference_medqa_accuracy (reference_results) |
+| `reference_bigcodebench.png` | codegen_domain | reference_bigcodebench_pass_at_1 (reference_results) |
+| `reference_rte.png` | NLI | reference_rte_accuracy (reference_results) |
 
-Every seed row carries its source; the figures say where the values come from. A seed without a
-row gives a "no data" figure under the same name. `load_reference_data` reads everything with one
-short read-only connection; the render functions take plain rows.
+Every seed row carries its source; the figures say where the values come from. Classes, size bins
+and threshold lines come from dbt (the marts above, report_size_thresholds): nothing here knows a
+parameter count. A seed without a row gives a "no data" figure under the same name.
+`load_reference_data` reads everything with one short read-only connection; the render functions
+take plain rows.
 """
 
 from collections.abc import Sequence
@@ -29,15 +31,17 @@ from orchestration.defs.reports.figure_style import (
     CLASS_COLORS,
     LABEL_SIZE,
     SUBTLE_TEXT_COLOR,
+    StudyFigure,
     add_header,
+    billions,
     display_text,
     new_figure,
+    no_data_figure,
     save_figure,
     snapshot_subtitle,
     thousands,
 )
-from orchestration.defs.reports.size_figures import no_data_figure
-from orchestration.defs.reports.study_figures import StudyFigure
+from orchestration.defs.reports.marts import read
 
 SIZE_LABELS_FILE = "reference_size_labels.png"
 SIZE_LABELS_ON_HUB_FILE = "reference_size_labels_on_hub.png"
@@ -45,9 +49,10 @@ MEDQA_FILE = "reference_medqa.png"
 BIGCODEBENCH_FILE = "reference_bigcodebench.png"
 RTE_FILE = "reference_rte.png"
 
-# The study's thresholds: 7B (its rule), 14B and 20B (its band of interpretation).
-SLM_MAX_PARAMS = 7e9
-BAND_LINES = ((7e9, "-", "7B (study rule)"), (14e9, "--", "14B"), (20e9, ":", "20B"))
+# Line styles of the threshold lines (report_size_thresholds): the class boundary solid, the
+# study's band of interpretation dashed then dotted, in ascending order.
+BOUNDARY_STYLE = "-"
+BAND_STYLES = ("--", ":", "-.")
 LABEL_COLORS = {
     "very small": "#56B4E9",
     "lightweight": "#009E73",
@@ -64,13 +69,14 @@ MEDQA_CATEGORIES = {
     "sub_5b": ("Sub-5B models", "#0072B2"),
 }
 USMLE_PASSING_PCT = 60.0
-# The study's NLI bins, as macros/model_size.sql `size_bucket` draws them.
-SIZE_BUCKETS = (
-    (1e9, "very_small (< 1B)", "#CC79A7"),
-    (5e9, "sub_5b (1-5B)", "#0072B2"),
-    (1e10, "sub_10b (5-10B)", "#E69F00"),
-    (float("inf"), "very_large (>= 10B)", "#009E73"),
-)
+# Colours of the study's NLI bins (the `size_bucket` values of macros/model_size.sql).
+SIZE_BUCKET_COLORS = {
+    "very_small": "#CC79A7",
+    "sub_5b": "#0072B2",
+    "sub_10b": "#E69F00",
+    "very_large": "#009E73",
+}
+OTHER_BUCKET_COLOR = "#7F7F7F"
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class MedQaResult:
     category: str
     model_date: date
     accuracy_pct: float
+    model_class: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ class CodeResult:
     parameters: int | None
     split: str | None
     pass_at_1: float
+    model_class: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,13 @@ class RteResult:
     parameters: int
     year: int
     accuracy_pct: float
+    size_bucket: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    parameters: int
+    is_class_boundary: bool
 
 
 @dataclass
@@ -114,98 +129,103 @@ class ReferenceData:
     medqa: list[MedQaResult] = field(default_factory=list)
     bigcodebench: list[CodeResult] = field(default_factory=list)
     rte: list[RteResult] = field(default_factory=list)
-    # parameter counts of the day's top-listing models of known size
-    hub_parameter_counts: list[int] = field(default_factory=list)
-    sources: dict[str, int] = field(default_factory=dict)  # seed -> distinct source pages
+    # (parameter count, class) of the day's top-listing models of known size
+    hub_sizes: list[tuple[int, str]] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)  # ascending
+
+    @property
+    def hub_parameter_counts(self) -> list[int]:
+        return [parameters for parameters, _ in self.hub_sizes]
 
 
-def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        conn.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
+def _results(conn: duckdb.DuckDBPyConnection, benchmark: str, columns: tuple[str, ...], order: str) -> list:
+    return read(
+        conn, "report_reference_results", columns, where="benchmark = ?", order_by=order, params=[benchmark]
     )
-
-
-def _rows(conn: duckdb.DuckDBPyConnection, table: str, columns: str, order: str) -> list[tuple]:
-    if not _table_exists(conn, "reference", table):
-        return []
-    return conn.execute(f"select {columns} from reference.{table} order by {order}").fetchall()
 
 
 def load_reference_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> ReferenceData:
     data = ReferenceData(snapshot_date)
     data.size_labels = [
         SizeLabel(*row)
-        for row in _rows(
+        for row in read(
             conn,
-            "reference_publisher_size_labels",
-            "publisher, model, cast(parameters as bigint), publisher_label, cast(year as integer)",
-            "publisher, parameters, model",
+            "report_publisher_size_labels",
+            ("publisher", "model", "parameter_count", "publisher_label", "published_year"),
+            order_by="publisher, parameter_count, model",
         )
     ]
     data.medqa = [
         MedQaResult(*row)
-        for row in _rows(
+        for row in _results(
             conn,
-            "reference_medqa_accuracy",
-            "model, cast(parameters as bigint), category, model_date, cast(accuracy_pct as double)",
+            "medqa",
+            ("model", "parameter_count", "category", "model_date", "score", "model_class"),
             "model_date, model",
         )
     ]
     data.bigcodebench = [
         CodeResult(*row)
-        for row in _rows(
+        for row in _results(
             conn,
-            "reference_bigcodebench_pass_at_1",
-            "model, cast(parameters as bigint), split, cast(pass_at_1 as double)",
-            "parameters, model",
+            "bigcodebench",
+            ("model", "parameter_count", "bigcodebench_split", "score", "model_class"),
+            "parameter_count, model",
         )
     ]
     data.rte = [
         RteResult(*row)
-        for row in _rows(
+        for row in _results(
             conn,
-            "reference_rte_accuracy",
-            "model, cast(parameters as bigint), cast(year as integer), cast(accuracy_pct as double)",
-            "year, model",
+            "rte",
+            ("model", "parameter_count", "published_year", "score", "size_bucket"),
+            "published_year, model",
         )
     ]
-    for table in (
-        "reference_publisher_size_labels",
-        "reference_medqa_accuracy",
-        "reference_bigcodebench_pass_at_1",
-        "reference_rte_accuracy",
-    ):
-        rows = _rows(conn, table, "count(distinct source_url)", "1")
-        data.sources[table] = int(rows[0][0]) if rows else 0
-    if _table_exists(conn, "intermediate", "int_model_snapshots__classified"):
-        data.hub_parameter_counts = [
-            int(row[0])
-            for row in conn.execute(
-                """
-                select cast(parameter_count as bigint)
-                from intermediate.int_model_snapshots__classified
-                where snapshot_date = ? and listing = 'top' and parameter_count > 0
-                """,
-                [snapshot_date],
-            ).fetchall()
-        ]
+    data.hub_sizes = [
+        (parameters, model_class)
+        for parameters, model_class in read(
+            conn,
+            "report_top_listing_sizes",
+            ("parameter_count", "model_class"),
+            where="snapshot_date = ?",
+            params=[snapshot_date],
+        )
+    ]
+    data.thresholds = [
+        Threshold(*row)
+        for row in read(
+            conn,
+            "report_size_thresholds",
+            ("parameter_count", "is_class_boundary"),
+            order_by="parameter_count",
+        )
+    ]
     return data
 
 
-def _billions(parameters: float) -> str:
-    value = parameters / 1e9
-    if value >= 10:
-        return f"{value:.0f}B"
-    if value >= 1:
-        return f"{value:.1f}".rstrip("0").rstrip(".") + "B"
-    return f"{parameters / 1e6:.0f}M"
+_billions = billions
 
 
-def _threshold_lines(ax: Axes, vertical: bool) -> None:
-    for value, style, label in BAND_LINES:
+def _threshold_styles(thresholds: Sequence[Threshold]) -> list[tuple[int, str, str]]:
+    """(parameters, line style, legend label) of each threshold line, ascending."""
+    bands = iter(BAND_STYLES)
+    return [
+        (
+            t.parameters,
+            BOUNDARY_STYLE if t.is_class_boundary else next(bands, ":"),
+            f"{billions(t.parameters)} (SLM/LLM boundary)" if t.is_class_boundary else billions(t.parameters),
+        )
+        for t in thresholds
+    ]
+
+
+def _boundary(thresholds: Sequence[Threshold]) -> str:
+    return next((billions(t.parameters) for t in thresholds if t.is_class_boundary), "the boundary")
+
+
+def _threshold_lines(ax: Axes, thresholds: Sequence[Threshold], vertical: bool) -> None:
+    for value, style, label in _threshold_styles(thresholds):
         line = ax.axvline if vertical else ax.axhline
         line(value, color=CLASS_COLORS["LLM"], linestyle=style, linewidth=1.2, label=label)
 
@@ -214,7 +234,9 @@ def _label_color(label: str) -> str:
     return LABEL_COLORS.get(label.lower(), OTHER_LABEL_COLOR)
 
 
-def render_size_labels(labels: Sequence[SizeLabel], snapshot_date: date, path: Path) -> StudyFigure:
+def render_size_labels(
+    labels: Sequence[SizeLabel], thresholds: Sequence[Threshold], snapshot_date: date, path: Path
+) -> StudyFigure:
     """Study figure SLMvsLLM_size: each publisher's models by size, coloured by the publisher's word."""
     title = "How publishers name their models' size (hypothesis 1)"
     sample = f"{len(labels)} models from {len({s.publisher for s in labels})} publishers"
@@ -230,7 +252,7 @@ def render_size_labels(labels: Sequence[SizeLabel], snapshot_date: date, path: P
         ax.text(x, s.parameters * 1.08, _billions(s.parameters), ha="center", fontsize=8, rotation=90)
     ax.set_yscale("log")
     ax.set_xticks(positions, [display_text(s.model, 24) for s in labels], rotation=90, fontsize=8)
-    _threshold_lines(ax, vertical=False)
+    _threshold_lines(ax, thresholds, vertical=False)
     starts = [0, *[i for i in range(1, len(labels)) if labels[i].publisher != labels[i - 1].publisher]]
     for start, end in zip(starts, [*starts[1:], len(labels)], strict=True):
         # publisher names inside the axes, over their bars (vertical for a single bar)
@@ -253,7 +275,7 @@ def render_size_labels(labels: Sequence[SizeLabel], snapshot_date: date, path: P
     ]
     handles += [
         Line2D([], [], color=CLASS_COLORS["LLM"], linestyle=style, label=label)
-        for _, style, label in BAND_LINES
+        for _, style, label in _threshold_styles(thresholds)
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.9), fontsize=LABEL_SIZE - 3, ncol=2)
     ax.set_ylabel("Parameters (log scale)", fontsize=LABEL_SIZE)
@@ -272,10 +294,15 @@ def render_size_labels(labels: Sequence[SizeLabel], snapshot_date: date, path: P
 
 
 def render_size_labels_on_hub(
-    labels: Sequence[SizeLabel], hub_counts: Sequence[int], snapshot_date: date, path: Path
+    labels: Sequence[SizeLabel],
+    hub_sizes: Sequence[tuple[int, str]],
+    thresholds: Sequence[Threshold],
+    snapshot_date: date,
+    path: Path,
 ) -> StudyFigure:
     """The publisher-labelled models placed on the size distribution of the day's top listing."""
     title = "Publisher-labelled models on the Hub's size distribution"
+    hub_counts = [parameters for parameters, _ in hub_sizes]
     sample = f"top listing  ·  n = {thousands(len(hub_counts))} models of known size"
     if not hub_counts or not labels:
         reason = "no model of known size in the top listing" if not hub_counts else "the seed has no row"
@@ -291,9 +318,9 @@ def render_size_labels_on_hub(
         y = top * (1.05 + 0.075 * (k % 9))
         ax.plot([s.parameters], [y], marker="v", color=_label_color(s.publisher_label), markersize=7)
         ax.text(s.parameters, y * 1.01, display_text(s.model, 18), rotation=45, fontsize=7, ha="left")
-    _threshold_lines(ax, vertical=True)
+    _threshold_lines(ax, thresholds, vertical=True)
     ax.set_ylim(0, top * 1.9)
-    share_small = 100 * float((counts < SLM_MAX_PARAMS).mean())
+    share_small = 100 * sum(model_class == "SLM" for _, model_class in hub_sizes) / len(hub_sizes)
     ax.set_xlabel("Parameters (log scale)", fontsize=LABEL_SIZE)
     ax.set_ylabel("Models of the top listing", fontsize=LABEL_SIZE)
     ax.legend(loc="center left", fontsize=LABEL_SIZE - 2, framealpha=0.9)
@@ -301,12 +328,15 @@ def render_size_labels_on_hub(
     save_figure(fig, path)
     caption = (
         f"{share_small:.1f}% of the {thousands(len(hub_counts))} top-listing models of known size on "
-        f"{snapshot_date} are below 7B; {len(labels)} publisher-labelled models marked."
+        f"{snapshot_date} are SLMs (below {_boundary(thresholds)}); {len(labels)} publisher-labelled "
+        "models marked."
     )
     return StudyFigure(path, caption, len(hub_counts), True)
 
 
-def render_medqa(results: Sequence[MedQaResult], snapshot_date: date, path: Path) -> StudyFigure:
+def render_medqa(
+    results: Sequence[MedQaResult], thresholds: Sequence[Threshold], snapshot_date: date, path: Path
+) -> StudyFigure:
     """Study figure medical_domain: MedQA accuracy over time, by model category."""
     title = "MedQA (USMLE) accuracy: specialised small vs large models (hypothesis 2)"
     sample = f"{len(results)} published results (seed reference_medqa_accuracy)"
@@ -338,19 +368,22 @@ def render_medqa(results: Sequence[MedQaResult], snapshot_date: date, path: Path
     ax.grid(alpha=0.3)
     save_figure(fig, path)
     best_small = max(
-        (r for r in results if r.parameters and r.parameters < SLM_MAX_PARAMS),
+        (r for r in results if r.model_class == "SLM"),
         key=lambda r: r.accuracy_pct,
         default=None,
     )
     caption = f"{len(results)} MedQA results" + (
-        f"; best below 7B: {display_text(best_small.model)} ({best_small.accuracy_pct:.1f}%)."
+        f"; best below {_boundary(thresholds)}: {display_text(best_small.model)} "
+        f"({best_small.accuracy_pct:.1f}%)."
         if best_small
         else "."
     )
     return StudyFigure(path, caption, len(results), True)
 
 
-def render_bigcodebench(results: Sequence[CodeResult], snapshot_date: date, path: Path) -> StudyFigure:
+def render_bigcodebench(
+    results: Sequence[CodeResult], thresholds: Sequence[Threshold], snapshot_date: date, path: Path
+) -> StudyFigure:
     """Study figure codegen_domain: BigCodeBench pass@1 against model size."""
     title = "BigCodeBench pass@1 against model size (hypothesis 2)"
     sample = f"{len(results)} published results (seed reference_bigcodebench_pass_at_1)"
@@ -361,7 +394,7 @@ def render_bigcodebench(results: Sequence[CodeResult], snapshot_date: date, path
         )
     fig, (ax,) = new_figure()
     add_header(fig, ax, title, sample)
-    colors = [CLASS_COLORS["SLM" if r.parameters < SLM_MAX_PARAMS else "LLM"] for r in sized]
+    colors = [CLASS_COLORS.get(r.model_class, CLASS_COLORS["unknown"]) for r in sized]
     ax.scatter([r.parameters for r in sized], [r.pass_at_1 for r in sized], color=colors)
     for r in sized:
         ax.annotate(
@@ -372,18 +405,13 @@ def render_bigcodebench(results: Sequence[CodeResult], snapshot_date: date, path
             fontsize=8,
         )
     ax.set_xscale("log")
-    _threshold_lines(ax, vertical=True)
+    _threshold_lines(ax, thresholds, vertical=True)
     ax.set_xlabel("Parameters (log scale)", fontsize=LABEL_SIZE)
     ax.set_ylabel("pass@1 (%)", fontsize=LABEL_SIZE)
     ax.legend(loc="upper left", fontsize=LABEL_SIZE - 2)
     ax.grid(alpha=0.3)
     save_figure(fig, path)
     return StudyFigure(path, f"{len(sized)} BigCodeBench results by size.", len(sized), True)
-
-
-def size_bucket_of(parameters: float) -> tuple[str, str]:
-    """(label, colour) of the study's NLI bin, as macros/model_size.sql `size_bucket`."""
-    return next((label, color) for bound, label, color in SIZE_BUCKETS if parameters < bound)
 
 
 def render_rte(results: Sequence[RteResult], snapshot_date: date, path: Path) -> StudyFigure:
@@ -394,11 +422,15 @@ def render_rte(results: Sequence[RteResult], snapshot_date: date, path: Path) ->
         return no_data_figure(path, title, snapshot_date, sample, "the seed has no row")
     fig, (ax,) = new_figure()
     add_header(fig, ax, title, sample + "  ·  bins as the project's size_bucket")
-    for _, label, color in SIZE_BUCKETS:
-        rows = sorted((r for r in results if size_bucket_of(r.parameters)[0] == label), key=lambda r: r.year)
-        if not rows:
-            continue
-        ax.plot([r.year for r in rows], [r.accuracy_pct for r in rows], marker="o", color=color, label=label)
+    # Bins in ascending size: ordered by their smallest model, named as dbt names them.
+    buckets = sorted(
+        {r.size_bucket for r in results},
+        key=lambda b: min(r.parameters for r in results if r.size_bucket == b),
+    )
+    for bucket in buckets:
+        rows = sorted((r for r in results if r.size_bucket == bucket), key=lambda r: r.year)
+        color = SIZE_BUCKET_COLORS.get(bucket, OTHER_BUCKET_COLOR)
+        ax.plot([r.year for r in rows], [r.accuracy_pct for r in rows], marker="o", color=color, label=bucket)
         for r in rows:
             ax.annotate(
                 f"{display_text(r.model, 24)} {_billions(r.parameters)}",
@@ -428,11 +460,11 @@ def render_reference_figures(data: ReferenceData, out_dir: Path) -> list[StudyFi
     out_dir.mkdir(parents=True, exist_ok=True)
     day = data.snapshot_date
     return [
-        render_size_labels(data.size_labels, day, out_dir / SIZE_LABELS_FILE),
+        render_size_labels(data.size_labels, data.thresholds, day, out_dir / SIZE_LABELS_FILE),
         render_size_labels_on_hub(
-            data.size_labels, data.hub_parameter_counts, day, out_dir / SIZE_LABELS_ON_HUB_FILE
+            data.size_labels, data.hub_sizes, data.thresholds, day, out_dir / SIZE_LABELS_ON_HUB_FILE
         ),
-        render_medqa(data.medqa, day, out_dir / MEDQA_FILE),
-        render_bigcodebench(data.bigcodebench, day, out_dir / BIGCODEBENCH_FILE),
+        render_medqa(data.medqa, data.thresholds, day, out_dir / MEDQA_FILE),
+        render_bigcodebench(data.bigcodebench, data.thresholds, day, out_dir / BIGCODEBENCH_FILE),
         render_rte(data.rte, day, out_dir / RTE_FILE),
     ]

@@ -18,19 +18,20 @@ import numpy as np
 
 from orchestration.defs.reports.figure_style import (
     LABEL_SIZE,
+    StudyFigure,
     add_header,
     display_text,
     new_figure,
-    render_no_data,
+    no_data_figure,
     save_figure,
     snapshot_subtitle,
     thousands,
 )
-from orchestration.defs.reports.study_figures import StudyFigure
+from orchestration.defs.reports.marts import read
 from orchestration.markdown import escape_markdown
+from orchestration.names import PIPELINE_TAG_LISTING_PREFIX, TOP_LISTING
 
 SIZE_COVERAGE_FILE = "size_resolution_coverage.png"
-TOP_LISTING = "top"
 # The resolution chain's order, and a colour per source (Okabe-Ito; unknown in grey).
 SIZE_SOURCES = ("safetensors", "gguf", "base_model", "name", "unknown")
 SOURCE_COLORS = {
@@ -50,14 +51,6 @@ SOURCE_LABELS = {
 _MAX_LISTINGS = 24
 
 
-def no_data_figure(path: Path, title: str, snapshot_date: date, sample: str, reason: str) -> StudyFigure:
-    """The "no data" figure under the usual name, its reason in the caption."""
-    render_no_data(
-        path, title, snapshot_subtitle(snapshot_date, sample), f"{reason[:1].upper()}{reason[1:]}."
-    )
-    return StudyFigure(path, f"No data on {snapshot_date}: {reason}.", 0, False)
-
-
 @dataclass(frozen=True)
 class CoverageRow:
     listing: str
@@ -69,22 +62,20 @@ class CoverageRow:
 
 
 def load_size_coverage(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> list[CoverageRow]:
-    rows = conn.execute(
-        """
-        select listing, parameter_source, cast(n_models as bigint), cast(pct_models as double),
-            cast(downloads_30d as bigint), cast(pct_downloads as double)
-        from marts.size_resolution_coverage
-        where snapshot_date = ?
-        order by listing, parameter_source
-        """,
-        [snapshot_date],
-    ).fetchall()
+    rows = read(
+        conn,
+        "size_resolution_coverage",
+        ("listing", "parameter_source", "n_models", "pct_models", "downloads_30d", "pct_downloads"),
+        where="snapshot_date = ?",
+        order_by="listing, parameter_source",
+        params=[snapshot_date],
+    )
     return [CoverageRow(*row) for row in rows]
 
 
 def _listing_order(listings: set[str]) -> list[str]:
     """`top` first, then the pipeline-tag listings by name, then the others (`new`)."""
-    tags = sorted(name for name in listings if name.startswith("pipeline_tag:"))
+    tags = sorted(name for name in listings if name.startswith(PIPELINE_TAG_LISTING_PREFIX))
     others = sorted(listings - set(tags) - {TOP_LISTING})
     return ([TOP_LISTING] if TOP_LISTING in listings else []) + tags + others
 

@@ -5,8 +5,7 @@ the asset's metadata. Empty input gives a "no data" figure under the same name, 
 has the same six files, plus one per pipeline tag present that day.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -18,24 +17,23 @@ from matplotlib.patches import Patch
 
 from orchestration.defs.reports.figure_style import (
     CLASS_COLORS,
-    CLASS_LABELS,
     CLASS_ORDER,
     LABEL_SIZE,
     MONTH_BAR_WIDTH_DAYS,
     SUBTLE_TEXT_COLOR,
+    StudyFigure,
     add_header,
     display_text,
     format_count_axis,
     format_month_axis,
     month_centers,
     new_figure,
-    render_no_data,
+    no_data_figure,
     save_figure,
     snapshot_subtitle,
     thousands,
 )
 from orchestration.defs.reports.mart_queries import (
-    ALL_SCOPE,
     ClassCount,
     MonthClassCounts,
     MonthDownloads,
@@ -44,6 +42,9 @@ from orchestration.defs.reports.mart_queries import (
     load_study_data,
 )
 from orchestration.defs.reports.safe_names import safe_filename
+from orchestration.names import ALL_SCOPE
+
+__all__ = ["StudyFigure"]  # the figure type every family returns, imported from here by callers
 
 TOP_TAGS = 15
 MIN_TAG_SLOTS = 10
@@ -69,32 +70,16 @@ def slm_share_tag_file(tag: str) -> str:
     return f"{_SLM_SHARE_TAG_PREFIX}{safe_filename(tag)}.png"
 
 
-@dataclass(frozen=True)
-class StudyFigure:
-    path: Path
-    caption: str  # one line, for the asset's metadata
-    n_models: int  # the sample size printed on the figure
-    has_data: bool  # False for a "no data" figure
-
-
-def _no_data_figure(
-    path: Path, title: str, snapshot_date: date, sample: str, reason: str, n_models: int
+def render_class_split(
+    counts: Sequence[ClassCount], snapshot_date: date, path: Path, labels: Mapping[str, str]
 ) -> StudyFigure:
-    """The "no data" figure for an empty input; ``reason`` completes "No data on <date>: ..."."""
-    render_no_data(
-        path, title, snapshot_subtitle(snapshot_date, sample), f"{reason[:1].upper()}{reason[1:]}."
-    )
-    return StudyFigure(path, f"No data on {snapshot_date}: {reason}.", n_models, False)
-
-
-def render_class_split(counts: Sequence[ClassCount], snapshot_date: date, path: Path) -> StudyFigure:
     """Study figure models_repartition_5000: SLM / LLM / unknown counts and shares, top listing."""
     title = "Small vs large language models among the most downloaded models"
     by_class = {row.model_class: row for row in counts}
     n_models = sum(row.n_models for row in counts)
     sample = f"top listing  ·  n = {thousands(n_models)} models"
     if n_models == 0:
-        return _no_data_figure(path, title, snapshot_date, sample, "the top listing is empty", 0)
+        return no_data_figure(path, title, snapshot_date, sample, "the top listing is empty", 0)
 
     values = [by_class[c].n_models if c in by_class else 0 for c in CLASS_ORDER]
     pcts = [by_class[c].pct if c in by_class else 0.0 for c in CLASS_ORDER]
@@ -116,7 +101,7 @@ def render_class_split(counts: Sequence[ClassCount], snapshot_date: date, path: 
         padding=4,
         fontsize=LABEL_SIZE,
     )
-    ax.set_xticks(positions, [CLASS_LABELS[c] for c in CLASS_ORDER], fontsize=LABEL_SIZE)
+    ax.set_xticks(positions, [labels[c] for c in CLASS_ORDER], fontsize=LABEL_SIZE)
     ax.set_xlabel("Model class (by parameter count)", fontsize=LABEL_SIZE)
     ax.set_ylabel("Number of models", fontsize=LABEL_SIZE)
     ax.set_ylim(0, max(values) * 1.2)
@@ -124,8 +109,7 @@ def render_class_split(counts: Sequence[ClassCount], snapshot_date: date, path: 
     ax.grid(axis="y", alpha=0.3)
     save_figure(fig, path)
     shares = ", ".join(
-        f"{CLASS_LABELS[c]} {thousands(v)} ({p:.1f}%)"
-        for c, v, p in zip(CLASS_ORDER, values, pcts, strict=True)
+        f"{labels[c]} {thousands(v)} ({p:.1f}%)" for c, v, p in zip(CLASS_ORDER, values, pcts, strict=True)
     )
     return StudyFigure(
         path, f"Top listing on {snapshot_date}: {thousands(n_models)} models; {shares}.", n_models, True
@@ -144,7 +128,7 @@ def render_tags(
         reason = (
             f"no {plural} in the top listing" if n_class_models == 0 else f"no {model_class} has a task tag"
         )
-        return _no_data_figure(path, title, snapshot_date, sample, reason, n_class_models)
+        return no_data_figure(path, title, snapshot_date, sample, reason, n_class_models)
 
     subtitle = snapshot_subtitle(
         snapshot_date, f"{sample}  ·  top {len(shown)} of {len(tags)} task tags (a model can have several)"
@@ -181,7 +165,11 @@ def render_tags(
 
 
 def render_slm_share_by_creation_month(
-    months: Sequence[MonthClassCounts], scope: str, snapshot_date: date, path: Path
+    months: Sequence[MonthClassCounts],
+    scope: str,
+    snapshot_date: date,
+    path: Path,
+    labels: Mapping[str, str],
 ) -> StudyFigure:
     """Study figures slm-by-time / slm-percentage-by-tags: SLM % of the models created each month.
 
@@ -200,7 +188,7 @@ def render_slm_share_by_creation_month(
     n_known = n_slm + n_llm
     sample = f"{where}  ·  n = {thousands(n_models)} models, {thousands(n_known)} of known size"
     if not months:
-        return _no_data_figure(path, title, snapshot_date, sample, f"no models in the {where}", 0)
+        return no_data_figure(path, title, snapshot_date, sample, f"no models in the {where}", 0)
 
     # The study's caveat: the listing holds the most downloaded models, not every model created.
     subtitle = snapshot_subtitle(snapshot_date, sample) + (
@@ -209,7 +197,7 @@ def render_slm_share_by_creation_month(
     fig, (share_ax, count_ax) = new_figure(height_ratios=(3.0, 1.6))
     add_header(fig, share_ax, title, subtitle)
     _draw_monthly_slm_share(share_ax, months, n_slm, n_known)
-    _draw_monthly_counts(count_ax, months)
+    _draw_monthly_counts(count_ax, months, labels)
     # The axis runs to the snapshot's month, so recent months without models show as empty.
     format_month_axis(
         count_ax, [*(m.creation_month for m in months), snapshot_date.replace(day=1)], "Creation month"
@@ -299,7 +287,7 @@ def _draw_monthly_slm_share(ax: Axes, months: Sequence[MonthClassCounts], n_slm:
     )
 
 
-def _draw_monthly_counts(ax: Axes, months: Sequence[MonthClassCounts]) -> None:
+def _draw_monthly_counts(ax: Axes, months: Sequence[MonthClassCounts], labels: Mapping[str, str]) -> None:
     centers = month_centers([m.creation_month for m in months])
     bottom = np.zeros(len(months))
     for model_class, values in (
@@ -313,7 +301,7 @@ def _draw_monthly_counts(ax: Axes, months: Sequence[MonthClassCounts]) -> None:
             bottom=bottom,
             width=MONTH_BAR_WIDTH_DAYS,
             color=CLASS_COLORS[model_class],
-            label=CLASS_LABELS[model_class],
+            label=labels[model_class],
         )
         bottom += values
     ax.set_ylim(0, max(bottom.max(), 1) * 1.4)
@@ -324,9 +312,19 @@ def _draw_monthly_counts(ax: Axes, months: Sequence[MonthClassCounts]) -> None:
 
 
 def render_downloads_by_creation_month(
-    model_class: str, months: Sequence[MonthDownloads], n_class_models: int, snapshot_date: date, path: Path
+    model_class: str,
+    months: Sequence[MonthDownloads],
+    n_class_models: int,
+    snapshot_date: date,
+    path: Path,
+    old_before_month: date | None = None,
+    old_model_age_days: int | None = None,
 ) -> StudyFigure:
-    """Study figures slm-downloads / llm-downloads: where the class's 30-day downloads go, by age."""
+    """Study figures slm-downloads / llm-downloads: where the class's 30-day downloads go, by age.
+
+    ``old_before_month`` and ``old_model_age_days`` (marts.report_snapshot_dates, report_rules) mark
+    the models that are old on the date; both are needed when ``months`` has downloads.
+    """
     plural = f"{model_class}s"
     title = f"{plural}: share of the last 30 days' downloads by creation month"
     total = sum(m.downloads_30d for m in months)
@@ -336,14 +334,16 @@ def render_downloads_by_creation_month(
     )
     if total == 0:
         reason = f"no {plural} in the top listing" if not months else f"the {plural} have no downloads"
-        return _no_data_figure(path, title, snapshot_date, sample, reason, n_class_models)
+        return no_data_figure(path, title, snapshot_date, sample, reason, n_class_models)
 
-    # The study's H5 reading: the share of downloads still going to models over a year old. Every
-    # model created before this month was created more than 12 months before the snapshot.
-    cutoff = date(snapshot_date.year - 1, snapshot_date.month, 1)
+    # The study's H5 reading: the share of downloads still going to old models. Every model
+    # created before the cutoff month is older than the dbt var old_model_age_days on the date.
+    if old_before_month is None or old_model_age_days is None:
+        raise ValueError(f"no old-model cutoff for {snapshot_date}: marts.report_snapshot_dates has no row")
+    cutoff = old_before_month
     old_share = 100 * sum(m.downloads_30d for m in months if m.creation_month < cutoff) / total
     old_label = (
-        f"created before {cutoff:%Y-%m} (over 12 months before the snapshot): "
+        f"created before {cutoff:%Y-%m} (over {old_model_age_days} days before the snapshot): "
         f"{old_share:.1f}% of the downloads"
     )
     fig, (ax,) = new_figure()
@@ -373,7 +373,7 @@ def render_downloads_by_creation_month(
     ax.grid(axis="y", alpha=0.3)
     save_figure(fig, path)
     caption = (
-        f"{plural} created before {cutoff:%Y-%m} (over 12 months before {snapshot_date}) "
+        f"{plural} created before {cutoff:%Y-%m} (over {old_model_age_days} days before {snapshot_date}) "
         f"draw {old_share:.1f}% of the {model_class} 30-day downloads in the top listing "
         f"(n = {thousands(n_class_models)} {plural})."
     )
@@ -389,23 +389,30 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
     out_dir.mkdir(parents=True, exist_ok=True)
     day = data.snapshot_date
     n_by_class = {row.model_class: row.n_models for row in data.class_split}
+    labels = data.rules.class_labels
     figures = [
-        render_class_split(data.class_split, day, out_dir / CLASS_SPLIT_FILE),
+        render_class_split(data.class_split, day, out_dir / CLASS_SPLIT_FILE, labels),
         *(
             render_tags(c, data.tags_by_class.get(c, []), n_by_class.get(c, 0), day, out_dir / tags_file(c))
             for c in ("LLM", "SLM")
         ),
         render_slm_share_by_creation_month(
-            data.slm_share_by_scope.get(ALL_SCOPE, []), ALL_SCOPE, day, out_dir / SLM_SHARE_FILE
+            data.slm_share_by_scope.get(ALL_SCOPE, []), ALL_SCOPE, day, out_dir / SLM_SHARE_FILE, labels
         ),
         *(
             render_downloads_by_creation_month(
-                c, data.downloads_by_class.get(c, []), n_by_class.get(c, 0), day, out_dir / downloads_file(c)
+                c,
+                data.downloads_by_class.get(c, []),
+                n_by_class.get(c, 0),
+                day,
+                out_dir / downloads_file(c),
+                data.old_before_month,
+                data.rules.old_model_age_days,
             )
             for c in ("SLM", "LLM")
         ),
         *(
-            render_slm_share_by_creation_month(months, tag, day, out_dir / slm_share_tag_file(tag))
+            render_slm_share_by_creation_month(months, tag, day, out_dir / slm_share_tag_file(tag), labels)
             for tag, months in sorted(data.slm_share_by_scope.items())
             if tag != ALL_SCOPE
         ),

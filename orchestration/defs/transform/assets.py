@@ -13,6 +13,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
+from orchestration.names import WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions, run_days
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
@@ -126,7 +127,7 @@ def _dbt_build(
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     dagster_dbt_translator=translator,
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def dbt_daily_models(
     context: dg.AssetExecutionContext,
@@ -147,7 +148,7 @@ def dbt_daily_models(
     project=dbt_project,
     exclude=INCREMENTAL_MODELS,
     dagster_dbt_translator=translator,
-    pool="warehouse",
+    pool=WAREHOUSE_POOL,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Staging views and seeds: definitions and reference data, nothing computed from history."""

@@ -7,7 +7,11 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+# SLM_OBS_DBT_PROJECT_DIR points the code location at another copy of the project (the contract
+# tests load the definitions over a changed copy); unset, the repository's own.
+DBT_PROJECT_DIR = Path(
+    os.environ.get("SLM_OBS_DBT_PROJECT_DIR") or Path(__file__).resolve().parents[3] / "dbt_project"
+)
 _SOURCE_DIRS = ("models", "macros", "seeds", "tests")
 
 # dagster-dbt runs `dbt` from PATH. Put this interpreter's scripts first, as activating the

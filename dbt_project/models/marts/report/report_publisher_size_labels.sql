@@ -1,0 +1,28 @@
+-- How publishers name their models' size (seed reference_publisher_size_labels), with the class
+-- each stated parameter count gets under the project's rules.
+{{ config(materialized='table', unique_key=none) }}
+
+with
+
+labels as (
+
+    select * from {{ ref('reference_publisher_size_labels') }}
+
+),
+
+classified as (
+
+    select
+        publisher,
+        model,
+        cast(parameters as bigint) as parameter_count,
+        publisher_label,
+        cast(year as integer) as published_year,
+        source_url,
+        {{ model_class('parameter_count') }} as model_class
+
+    from labels
+
+)
+
+select * from classified

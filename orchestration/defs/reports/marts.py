@@ -1,0 +1,194 @@
+"""The one boundary between dbt and the report: the marts it reads, their columns, and the check.
+
+`MART_COLUMNS` lists every mart the figures and the HTML report read and the columns they read
+from it. `check_contracts` compares that list with the dbt contracts in the manifest when the
+code location loads (orchestration/defs/reports/assets.py): a mart renamed, a column dropped or
+renamed, or a contract no longer enforced stops the definitions from loading, with one message
+naming each mart and column, instead of a figure failing at 02:00. `read` is the only way the
+report code queries a mart, and only for declared columns, so the list cannot drift from the
+queries.
+
+Every mart listed here exists once dbt has built: the figures asset depends on each of them, so
+no reader probes for a table.
+"""
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.names import MARTS_SCHEMA
+
+DBT_PACKAGE = "slm_observatory"
+
+MART_COLUMNS: dict[str, tuple[str, ...]] = {
+    "class_split": ("snapshot_date", "listing", "model_class", "n_models", "pct"),
+    "tags_by_class": ("snapshot_date", "model_class", "tag", "n_models"),
+    "slm_share_by_creation_month": (
+        "snapshot_date",
+        "scope",
+        "creation_month",
+        "n_slm",
+        "n_llm",
+        "n_unknown",
+        "slm_pct",
+    ),
+    "download_share_by_creation_month": (
+        "snapshot_date",
+        "model_class",
+        "creation_month",
+        "downloads_30d",
+        "share_pct",
+    ),
+    "daily_downloads_by_class": (
+        "snapshot_date",
+        "model_class",
+        "n_models",
+        "downloads",
+        "share_pct",
+        "known_share_pct",
+        "rolling_7d_known_share_pct",
+    ),
+    "monthly_downloads_by_class": (
+        "month_start",
+        "model_class",
+        "downloads",
+        "n_models",
+        "is_complete_month",
+    ),
+    "slm_share_of_new_models": (
+        "snapshot_date",
+        "source_listing",
+        "creation_week",
+        "n_models",
+        "n_slm",
+        "n_llm",
+        "n_unknown",
+        "slm_pct",
+        "is_complete_week",
+    ),
+    "survival_by_class": (
+        "snapshot_date",
+        "model_class",
+        "days_since_entry",
+        "n_at_risk",
+        "n_events",
+        "n_censored",
+        "survival_pct",
+    ),
+    "download_share_by_model_age": (
+        "snapshot_date",
+        "model_class",
+        "n_models",
+        "downloads",
+        "downloads_old",
+        "old_share_pct",
+    ),
+    "size_resolution_coverage": (
+        "snapshot_date",
+        "listing",
+        "parameter_source",
+        "n_models",
+        "pct_models",
+        "downloads_30d",
+        "pct_downloads",
+    ),
+    "report_rules": ("slm_max_params", "medium_max_params", "size_mode", "old_model_age_days"),
+    "report_size_thresholds": ("parameter_count", "is_class_boundary"),
+    "report_snapshot_dates": ("snapshot_date", "last_finished_at", "old_before_month"),
+    "report_top_listing_sizes": ("snapshot_date", "parameter_count", "model_class"),
+    "report_publisher_size_labels": (
+        "publisher",
+        "model",
+        "parameter_count",
+        "publisher_label",
+        "published_year",
+        "source_url",
+        "model_class",
+    ),
+    "report_reference_results": (
+        "benchmark",
+        "model",
+        "parameter_count",
+        "category",
+        "bigcodebench_split",
+        "model_date",
+        "published_year",
+        "score",
+        "source_url",
+        "model_class",
+        "size_bucket",
+    ),
+}
+
+
+class MartContractError(RuntimeError):
+    """The report reads a mart or a column that the dbt contracts do not guarantee."""
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def contract_problems(manifest: dict[str, Any]) -> list[str]:
+    """One line per mismatch between `MART_COLUMNS` and the manifest's model contracts."""
+    problems = []
+    nodes = manifest.get("nodes", {})
+    for mart, columns in MART_COLUMNS.items():
+        node = nodes.get(f"model.{DBT_PACKAGE}.{mart}")
+        where = f"mart {MARTS_SCHEMA}.{mart}"
+        if node is None:
+            problems.append(f"{where}: no such dbt model")
+            continue
+        source = node.get("patch_path") or node.get("original_file_path", "")
+        if node.get("schema") != MARTS_SCHEMA:
+            problems.append(f"{where}: dbt builds it in schema {node.get('schema')!r} ({source})")
+        if not node.get("config", {}).get("contract", {}).get("enforced"):
+            problems.append(f"{where}: its contract is not enforced ({source})")
+        declared = node.get("columns", {})
+        for column in columns:
+            if column not in declared:
+                problems.append(f"{where}: column {column!r} is not in its dbt contract ({source})")
+            elif not declared[column].get("data_type"):
+                problems.append(f"{where}: column {column!r} has no data_type in its contract ({source})")
+    return problems
+
+
+def check_contracts(manifest: dict[str, Any]) -> None:
+    """Raise `MartContractError` naming every mart and column the report reads but dbt does not promise."""
+    problems = contract_problems(manifest)
+    if problems:
+        raise MartContractError(
+            "The report reads marts that the dbt contracts do not match; change the mart's .yml "
+            "contract or orchestration/defs/reports/marts.py so they agree:\n- " + "\n- ".join(problems)
+        )
+
+
+def read(
+    conn: duckdb.DuckDBPyConnection,
+    mart: str,
+    columns: Sequence[str],
+    *,
+    where: str = "",
+    order_by: str = "",
+    limit: int | None = None,
+    params: Sequence[object] = (),
+) -> list[tuple]:
+    """Rows of ``columns`` of ``mart``; values are bound through ``params``, never pasted in.
+
+    ``where`` and ``order_by`` are fixed SQL of the caller's; the columns must be declared in
+    `MART_COLUMNS`, so every column read is one the contract check covers.
+    """
+    undeclared = [column for column in columns if column not in MART_COLUMNS[mart]]
+    if undeclared:
+        raise MartContractError(f"mart {MARTS_SCHEMA}.{mart}: columns {undeclared} are not declared")
+    sql = f"select {', '.join(columns)} from {MARTS_SCHEMA}.{mart}"
+    if where:
+        sql += f" where {where}"
+    if order_by:
+        sql += f" order by {order_by}"
+    if limit is not None:
+        sql += f" limit {int(limit)}"
+    return conn.execute(sql, list(params)).fetchall()
