@@ -158,8 +158,10 @@ def _crawl(
     expected_pages = math.ceil(spec.limit / hub.page_size)
     requests_before = REQUESTS_SENT.count
     reached_known_models = False
+    held = 0
     for page_number, page in enumerate(hub.iter_listing_pages(endpoint, spec), start=1):
         spool.add_page(run, page.items, page.received_at)
+        held = page.held
         if keep is not None:
             keep.extend(item for item in page.items if isinstance(item, dict))
         context.log.info(_progress(spool.snapshot_date, spec, run, page_number, expected_pages))
@@ -169,7 +171,8 @@ def _crawl(
             reached_known_models = True
             break
     run.requests = REQUESTS_SENT.count - requests_before
-    run.exhausted = reached_known_models or run.received_n < spec.limit
+    # Fewer distinct models than asked: the Hub had no further page (a small tag's listing).
+    run.exhausted = reached_known_models or held < spec.limit
     run.finished_at = datetime.now(UTC)
     spool.runs.append(run)
 
@@ -184,12 +187,19 @@ def _progress(day: date, spec: ListingSpec, run: ListingRun, page: int, expected
 
 
 def _check_completeness(runs: list[ListingRun], minimum: float) -> None:
-    thin = [run for run in runs if run.completeness < minimum]
+    """Fail the day when a listing holds too few distinct valid models, or repeated so many that it
+    probably skipped as many: the crawl fetches past repeats, but a model a rank shift moved over a
+    page edge the other way is never seen, and each repeat is the trace of such a shift."""
+    thin = [
+        run
+        for run in runs
+        if run.completeness < minimum or run.duplicate_n > (1 - minimum) * run.requested_n
+    ]
     if thin:
         details = "; ".join(
             f"{run.listing}: {run.unique_n} distinct valid of {run.requested_n} requested "
             f"({run.completeness:.1%}, {run.rejected_n} rejected, "
-            f"{run.received_n - run.rejected_n - run.unique_n} duplicates)"
+            f"{run.duplicate_n} duplicates)"
             for run in thin
         )
         raise IncompleteSnapshot(

@@ -113,6 +113,11 @@ class ListingRun:
         return len(self.model_ids)
 
     @property
+    def duplicate_n(self) -> int:
+        """Valid records that repeat a model already received in this listing."""
+        return self.received_n - self.rejected_n - self.unique_n
+
+    @property
     def completeness(self) -> float:
         """Distinct valid models over what the listing should hold (all it served, if it ran out)."""
         expected = self.received_n if self.exhausted else self.requested_n
