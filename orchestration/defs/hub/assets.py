@@ -191,9 +191,7 @@ def _check_completeness(runs: list[ListingRun], minimum: float) -> None:
     probably skipped as many: the crawl fetches past repeats, but a model a rank shift moved over a
     page edge the other way is never seen, and each repeat is the trace of such a shift."""
     thin = [
-        run
-        for run in runs
-        if run.completeness < minimum or run.duplicate_n > (1 - minimum) * run.requested_n
+        run for run in runs if run.completeness < minimum or run.duplicate_n > (1 - minimum) * run.requested_n
     ]
     if thin:
         details = "; ".join(
