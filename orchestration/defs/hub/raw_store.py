@@ -336,6 +336,25 @@ def newest_created_at_before(conn: duckdb.DuckDBPyConnection, snapshot_date: dat
     ).fetchone()[0]
 
 
+def unloaded_archived_dates(conn: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[date]:
+    """Dates archived whole but absent from the warehouse: the load failed after the archive was
+    written (the DuckDB file held by another process, the process killed between the two)."""
+    loaded: set[date] = set()
+    exists = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",
+        [LISTING_RUNS_TABLE],
+    ).fetchone()[0]
+    if exists:
+        loaded = {
+            day for (day,) in conn.execute(f"select distinct snapshot_date from raw.{LISTING_RUNS_TABLE}")
+        }
+    return [
+        day
+        for day in _dates_with_snapshots(archive_dir)
+        if day not in loaded and archive_batch(archive_dir, day) is not None
+    ]
+
+
 def load_partition_from_archive(
     conn: duckdb.DuckDBPyConnection, archive_dir: Path, snapshot_date: date
 ) -> dict[str, int]:

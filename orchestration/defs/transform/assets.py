@@ -9,8 +9,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.built_dates import build_window, record_built
 from orchestration.defs.transform.project import dbt_project
 from orchestration.partitions import daily_partitions, run_days
+from orchestration.step_retries import retry_only_transient_failures
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
 # Models that keep one row set per snapshot date and only rebuild the dates of the run's window,
@@ -67,13 +69,22 @@ def dbt_daily_models(
     warehouse: WarehouseResource,
     config: DbtBuildConfig,
 ):
-    """Incremental models and the size resolution: the run's partition window, in one dbt build."""
+    """Incremental models and the size resolution: the run's partition window, widened to the dates
+    of `raw` no build has covered yet (orchestration/built_dates.py), in one dbt build."""
     _dbt_env(warehouse)
     window = context.partition_time_window
-    args = ["build", "--vars", _window_vars(window.start.date(), (window.end - timedelta(days=1)).date())]
-    if config.full_refresh:
-        args.append("--full-refresh")
-    yield from dbt.cli(args, context=context).stream()
+    with retry_only_transient_failures(context):
+        first, last = window.start.date(), (window.end - timedelta(days=1)).date()
+        with warehouse.connect() as conn:
+            first, last = build_window(conn, first, last)
+        if (first, last) != (window.start.date(), (window.end - timedelta(days=1)).date()):
+            context.log.warning(f"catching up: building {first} to {last}, dates no earlier build covered")
+        args = ["build", "--vars", _window_vars(first, last)]
+        if config.full_refresh:
+            args.append("--full-refresh")
+        yield from dbt.cli(args, context=context).stream()
+        with warehouse.connect() as conn:
+            record_built(conn, first, last, context.run_id, everything=config.full_refresh)
 
 
 @dbt_assets(
@@ -92,4 +103,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     days = run_days(context.run.tags)
     if days is not None:
         args += ["--vars", _window_vars(*days)]
-    yield from dbt.cli(args, context=context).stream()
+    with retry_only_transient_failures(context):
+        yield from dbt.cli(args, context=context).stream()
