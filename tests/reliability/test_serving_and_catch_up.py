@@ -199,3 +199,30 @@ def test_a_day_whose_load_failed_is_in_raw_and_every_mart_after_the_next_schedul
         )
         assert intervals.get(LOCKED, 0) > 0 and intervals.get(DAY, 0) > 0
         assert dates_of(conn, "pipeline", "built_snapshot_dates") == {FIRST, LOCKED, DAY}
+
+
+def test_make_sql_opens_the_serving_copy_read_only(story):
+    def shell(statement: str) -> str:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "orchestration.sql_shell",
+                "--warehouse-dir",
+                str(story.warehouse),
+                "--python",
+            ],
+            input=statement,
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert DAY.isoformat() in shell("select latest_snapshot_date from meta.publication;\n")
+    refused = shell("create table marts.scratch (x int);\n")
+    assert "read-only" in refused
+    with duckdb.connect(str(story.serving_file), read_only=True) as conn:
+        assert not conn.execute("select * from duckdb_tables() where table_name = 'scratch'").fetchall()

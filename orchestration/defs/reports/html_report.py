@@ -46,6 +46,7 @@ from orchestration.defs.reports.study_figures import (
     slm_share_tag_file,
     tags_file,
 )
+from orchestration.warehouse import SERVING_FILENAME
 
 REPORT_DIRNAME = "report"
 INDEX_FILE = "index.html"
@@ -680,7 +681,9 @@ def _footer(day: date, other_days: Sequence[date]) -> str:
     more = f"<p>Reports of other days: {links}.</p>" if links else ""
     return (
         f'<footer>\n<p class="muted">SLM Observatory daily report for {esc(day)}; this file is '
-        f"self-contained (figures embedded) and can be opened offline.</p>\n{more}\n</footer>"
+        f"self-contained (figures embedded) and can be opened offline. Its numbers can be queried in "
+        f"<code>{SERVING_FILENAME}</code> beside this folder (<code>make sql</code>, read-only).</p>"
+        f"\n{more}\n</footer>"
     )
 
 
