@@ -345,9 +345,8 @@ def unloaded_archived_dates(conn: duckdb.DuckDBPyConnection, archive_dir: Path) 
         [LISTING_RUNS_TABLE],
     ).fetchone()[0]
     if exists:
-        loaded = {
-            day for (day,) in conn.execute(f"select distinct snapshot_date from raw.{LISTING_RUNS_TABLE}")
-        }
+        dates = conn.execute(f"select distinct snapshot_date from raw.{LISTING_RUNS_TABLE}").fetchall()
+        loaded = {day for (day,) in dates}
     return [
         day
         for day in _dates_with_snapshots(archive_dir)
