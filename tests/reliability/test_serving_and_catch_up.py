@@ -28,11 +28,13 @@ import pytest
 from orchestration.defs.hub.raw_store import ARCHIVE_FILENAME, SNAPSHOTS_TABLE, partition_dir
 from orchestration.step_retries import RETRY_DELAY_ENV, STEP_RETRIES
 from tests.conftest import REPO_ROOT
-from tests.reliability.runs import DAY, JobProcess, pipeline_env, rows_for_day, run_job, start_job, wait_for
+from tests.reliability.runs import DAY, JobProcess, pipeline_env, rows_for_day, start_job, wait_for
 
 pytestmark = pytest.mark.slow
 
 FIRST, LOCKED = DAY - timedelta(days=2), DAY - timedelta(days=1)
+# Three whole runs on 2 shared cores: a run is allowed more than the folder's usual 300 s.
+RUN_TIMEOUT_S = 900
 TICK = datetime.fromisoformat(f"{DAY.isoformat()}T02:00:00+00:00")
 
 
@@ -63,7 +65,8 @@ def story(hub, tmp_path_factory) -> Story:
     base = tmp_path_factory.mktemp("serving")
     warehouse, logs = base / "warehouse", base / "logs"
     env = {**pipeline_env(hub.endpoint_template, warehouse), RETRY_DELAY_ENV: "0.2"}
-    run_job(env, FIRST, FIRST, logs, "first")
+    first = start_job(env, FIRST, FIRST, logs, "first")
+    assert first.wait(RUN_TIMEOUT_S) == 0, first.output()[-5000:]
     serving = warehouse / "observatory-serving.duckdb"
     assert serving.exists(), "the first run published no serving copy"
 
@@ -80,9 +83,9 @@ def story(hub, tmp_path_factory) -> Story:
         wait_for(lambda: '"published"' in (logs / "reader.out").read_text(), 60, "the reader's first read")
         started = time.time()
         locked = start_job(env, LOCKED, LOCKED, logs, "locked", "--lock-load")
-        locked_code = locked.wait()
+        locked_code = locked.wait(RUN_TIMEOUT_S)
         scheduled = start_job(env, DAY, DAY, logs, "scheduled", "--schedule-tick", TICK.isoformat())
-        scheduled_code = scheduled.wait()
+        scheduled_code = scheduled.wait(RUN_TIMEOUT_S)
         ended = time.time()
         fds = [os.readlink(fd) for fd in Path(f"/proc/{reader.pid}/fd").iterdir()]
         assert reader.poll() is None, "the reader died during the runs"
