@@ -193,12 +193,13 @@ def test_a_reader_holding_the_serving_copy_for_a_whole_run_neither_fails_nor_blo
         (published,) = conn.execute("select latest_snapshot_date from meta.publication").fetchone()
         assert published == DAY
         assert dates_of(conn, "marts", "class_split") == {FIRST, LOCKED, DAY}
-        # verbatim Hub records stay in the pipeline's file and the archive
+        # verbatim Hub records and the working tables stay in the pipeline's file (and the archive)
         tables = {
             f"{s}.{t}"
             for s, t in conn.execute("select schema_name, table_name from duckdb_tables()").fetchall()
         }
         assert "raw.hub_model_snapshots" not in tables and "marts.model_daily_downloads" in tables
+        assert not [table for table in tables if table.startswith(("intermediate.", "pipeline."))]
 
 
 def test_a_day_whose_load_keeps_failing_gives_up_after_retries_naming_the_day_and_the_cause(story):

@@ -18,8 +18,9 @@ from orchestration.warehouse import SERVING_FILENAME, WarehouseResource
     kinds={"duckdb"},
     # It reads the pipeline's file: a reader in another process blocks a writer.
     pool="warehouse",
-    description=f"`{SERVING_FILENAME}`, the copy of the warehouse users query (`make sql`): every table "
-    "but the verbatim Hub records, replaced whole and atomically at the end of each successful run.",
+    description=f"`{SERVING_FILENAME}`, the copy of the warehouse users query (`make sql`): the "
+    "marts, reference, seeds and raw's small tables, replaced whole and atomically at the end of each "
+    "successful run.",
 )
 def serving_copy(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     with retry_only_transient_failures(context):

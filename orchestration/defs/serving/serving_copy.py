@@ -15,11 +15,13 @@ needs; a new connection opens the new copy. Nobody sees a half-written copy, and
 before the rename leaves the previous copy as it was, and a temporary file the next publication
 removes.
 
-What it holds: every table of the warehouse except those that keep Hub records verbatim (a JSON
-column: `raw.hub_model_snapshots`, `raw.hub_model_details`, `raw.hub_model_census`), which make
-most of the file and which nobody queries by hand (the Parquet archive holds them, readable at any
-time). Views are left out too: they read those raw tables. A table `meta.publication` says
-when the copy was published, by which run, and the latest snapshot date it holds.
+What it holds: the marts, the reference evidence, the seeds and raw's small tables (listing runs,
+quarantine, warehouse identity). Not the tables that keep Hub records verbatim (a JSON column:
+`raw.hub_model_snapshots`, `raw.hub_model_details`, `raw.hub_model_census`), which make most of the
+file and which nobody queries by hand (the Parquet archive holds them, readable at any time); not
+the views over them; not the pipeline's working tables (`UNSERVED_SCHEMAS`), whose copy would cost
+as much time again as the marts'. A table `meta.publication` says when the copy was published, by
+which run, and the latest snapshot date it holds.
 """
 
 import os
@@ -63,13 +65,21 @@ def remove_orphan_copies(serving_path: Path) -> list[Path]:
     return removed
 
 
+# The pipeline's working tables, not what users query: the intermediate models (one row per
+# model and day for the largest, read by the marts) and the run bookkeeping. Copying them would
+# about double the publication's time (bench B2).
+UNSERVED_SCHEMAS = ("intermediate", "pipeline")
+
+
 def served_tables(conn: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
-    """(schema, table) of `database` that the serving copy holds: base tables without a JSON column."""
+    """(schema, table) of `database` that the serving copy holds: base tables without a JSON column,
+    outside the pipeline's working schemas."""
     return conn.execute(
-        """
+        f"""
         select t.schema_name, t.table_name
         from duckdb_tables() as t
         where t.database_name = ?
+            and t.schema_name not in ({", ".join(f"'{schema}'" for schema in UNSERVED_SCHEMAS)})
             and not exists (
                 select 1 from duckdb_columns() as c
                 where c.database_name = t.database_name and c.schema_name = t.schema_name
