@@ -62,6 +62,8 @@ def record_built(
     conn: duckdb.DuckDBPyConnection, first: date, last: date, run_id: str, everything: bool = False
 ) -> None:
     """Record the dates of `raw` in [first, last] (up to `last` with `everything`: a full refresh)."""
+    if not _table_exists(conn, "raw", "hub_listing_runs"):
+        return
     _ensure_table(conn)
     lower = date.min if everything else first
     conn.execute(
