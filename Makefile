@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export HF_HUB_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: env chromium system-deps docs demo test check check-tests validate lint format dev dev-demo rebuild clean bench
+.PHONY: env chromium system-deps docs demo test check check-tests validate lint format dev dev-demo rebuild sql clean bench
 
 $(BIN)/python: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -78,11 +78,18 @@ dev: env
 dev-demo: env
 	$(BIN)/python -m orchestration.dev --demo --warehouse-dir $(DEMO_DIR)
 
-# dbt's documentation of every model and column, with the catalog of DOCS_WAREHOUSE (default: the
-# demo's), as one self-contained page: dbt_project/target/docs/static_index.html.
+# dbt's documentation of every model and column, with the catalog of DOCS_WAREHOUSE's serving copy
+# (default: the demo's), as one self-contained page: dbt_project/target/docs/static_index.html.
+# dbt opens its file for writing: it gets a copy of the serving copy (never written in place, so
+# a plain copy is whole), and neither a run nor a user's session is in its way.
 DOCS_WAREHOUSE ?= $(DEMO_DIR)
+DOCS_CATALOG_DIR := dbt_project/target/docs-catalog
 docs: env
-	SLM_OBS_WAREHOUSE_DIR=$(abspath $(DOCS_WAREHOUSE)) $(BIN)/dbt docs generate --static \
+	@test -f $(DOCS_WAREHOUSE)/observatory-serving.duckdb || { \
+	  echo "no serving copy in $(DOCS_WAREHOUSE): run make demo (or a daily run) first"; exit 1; }
+	mkdir -p $(DOCS_CATALOG_DIR)
+	cp $(DOCS_WAREHOUSE)/observatory-serving.duckdb $(DOCS_CATALOG_DIR)/observatory.duckdb
+	SLM_OBS_WAREHOUSE_DIR=$(abspath $(DOCS_CATALOG_DIR)) $(BIN)/dbt docs generate --static \
 	  --project-dir dbt_project --profiles-dir dbt_project --target-path target/docs
 	@echo "open dbt_project/target/docs/static_index.html"
 
@@ -90,6 +97,12 @@ docs: env
 WAREHOUSE ?= warehouse
 rebuild: env
 	$(BIN)/python -m orchestration.rebuild --warehouse-dir $(WAREHOUSE)
+
+# A read-only SQL session on WAREHOUSE's serving copy (default: the live one; the demo's:
+# `make sql WAREHOUSE=warehouse/demo`), safe while runs write: the DuckDB CLI if on PATH, else a
+# Python shell (orchestration/sql_shell.py).
+sql: env
+	$(BIN)/python -m orchestration.sql_shell --warehouse-dir $(WAREHOUSE)
 
 # The benchmarks on the simulated Hub: bench/results.json and bench/results.md (about 17 minutes
 # on 2 shared cores, under the 20-minute target; README "Performance"). `$(BIN)/python -m bench

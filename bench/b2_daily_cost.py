@@ -22,7 +22,9 @@ Set-up, not timed as the figure:
 Timed: the daily job for D, the two warehouses alternating, `repetitions` times each (each run
 replaces D's partition: the same work every time). Per run: wall time, every step's time from
 the instance's step stats; for the last run of each side, dbt's per-node `execution_time`
-(`run_results.json` of each dbt invocation, kept under DBT_TARGET_PATH).
+(`run_results.json` of each dbt invocation, kept under DBT_TARGET_PATH). The daily job ends with
+the publication of the serving copy users query (`serving/observatory`): its step's median time
+and the copy's size beside the pipeline file's are reported per side (`serving_copy`).
 """
 
 import cProfile
@@ -42,14 +44,17 @@ from bench.history import synthesise_history
 from bench.hub_process import BenchHub
 from bench.measure import alternate, medians
 from orchestration.date_range_runs import materialize_date_range
+from orchestration.defs.serving.assets import serving_copy
 from orchestration.instance import prepare_dagster_home
 from orchestration.rebuild import FULL_REFRESH
-from orchestration.warehouse import DUCKDB_FILENAME, WAREHOUSE_DIR_ENV
+from orchestration.warehouse import DUCKDB_FILENAME, SERVING_FILENAME, WAREHOUSE_DIR_ENV
 
 WARM_UP_RUNS = 10
 SNAPSHOT_KEY = dg.AssetKey(["raw", "hub_model_snapshots"])
 TARGET_RATIO = 1.5
 TARGET_WALL_S = 120.0
+# The daily job's step that publishes the serving copy.
+SERVING_STEP = "__".join(serving_copy.key.path)
 
 
 def _definitions(warehouse_dir: Path, endpoint_template: str) -> dg.Definitions:
@@ -241,6 +246,9 @@ def run_b2(
         log(f"B2: the daily job for {day} with {small} vs {large} days of history, {repetitions} repetitions")
         samples = alternate({f"{n}_days": daily(n) for n in history_sizes}, repetitions, log, budget_s)
         _summarise(report, samples, dbt_target)
+        for n_days in history_sizes:
+            side = report[f"history_{n_days}"]
+            side["serving_copy"] = serving_copy_figures(work_dir / f"history_{n_days}", side)
         missed = not all(target["pass"] for target in report["targets"].values())
         if profile == "always" or (profile == "auto" and missed):
             report["profile"] = _profiled(daily(large), work_dir / "daily.pstats")
@@ -278,6 +286,16 @@ def _summarise(report: dict, samples: dict[str, list[dict]], dbt_target: Path) -
     report["dbt_node_growth_s"] = _node_growth(
         dbt_target, samples[f"{small}_days"][-1]["run_id"], samples[f"{large}_days"][-1]["run_id"]
     )
+
+
+def serving_copy_figures(warehouse_dir: Path, side: dict) -> dict:
+    """What publishing the serving copy costs on one side: the step's median time in the daily
+    runs, and the copy's size beside the pipeline file's (both as the last daily run left them)."""
+    return {
+        "publish_s_median": side["daily_steps_median_s"].get(SERVING_STEP),
+        "bytes": (warehouse_dir / SERVING_FILENAME).stat().st_size,
+        "duckdb_bytes": (warehouse_dir / DUCKDB_FILENAME).stat().st_size,
+    }
 
 
 def _profiled(run: Callable[[], dict], path: Path, top: int = 25) -> dict:

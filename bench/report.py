@@ -120,6 +120,18 @@ def _summary_rows(results: dict) -> list[list[str]]:
                 _verdict(t["wall_s"]),
             ]
         )
+        for n in (small, large):
+            if serving := b2[f"history_{n}"].get("serving_copy"):
+                rows.append(
+                    [
+                        f"B2 serving copy, {n} days: publication in the daily job, size",
+                        f"{_s(serving['publish_s_median'])}, {_mib(serving['bytes'])} "
+                        f"(pipeline file {_mib(serving['duckdb_bytes'])})",
+                        "",
+                        "(reported; inside the daily job's time)",
+                        "",
+                    ]
+                )
         rows.append(
             [
                 f"B2 full refresh, {large} days",
@@ -252,6 +264,7 @@ def _b2_section(b2: dict) -> list[str]:
         side = b2[f"history_{n}"]
         refresh_failed = "" if side["full_refresh"]["success"] else " (FAILED)"
         daily_failed = "" if side["daily_all_succeeded"] else " (a run FAILED)"
+        serving = side.get("serving_copy", {})
         rows.append(
             [
                 f"{n} days",
@@ -261,10 +274,22 @@ def _b2_section(b2: dict) -> list[str]:
                 f"{_s(side['full_refresh']['wall_s'])}{refresh_failed}",
                 f"{_s(side['daily_wall_s'])}{daily_failed}",
                 ", ".join(_s(run["wall_s"]) for run in side["daily_runs"]),
+                _mib(serving.get("bytes")),
+                _s(serving.get("publish_s_median")),
             ]
         )
     lines += _table(
-        ["history", "raw rows", "DuckDB file", "synthesis", "full refresh", "daily job (median)", "runs"],
+        [
+            "history",
+            "raw rows",
+            "DuckDB file",
+            "synthesis",
+            "full refresh",
+            "daily job (median)",
+            "runs",
+            "serving copy",
+            "its publication (median)",
+        ],
         rows,
     )
     lines += ["Where the daily job's time goes (median per step) and what grows with history:", ""]

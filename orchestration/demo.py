@@ -76,7 +76,7 @@ def print_summary(warehouse_dir: Path) -> None:
         print(f"  marts.{name:<40} {count:>9,} rows")
     print(f"Figures     {len(figures)} PNGs in {latest_figures}")
     print(f"Archive     {warehouse.archive_dir}")
-    print(f"Query it    duckdb -readonly {warehouse.duckdb_path}")
+    print(f"Query it    make sql WAREHOUSE={warehouse_dir} (the serving copy {warehouse.serving_path})")
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ import dagster as dg
 
 from orchestration.warehouse import process_alive
 
+# Run retries relaunch a run whose process died (not a step that failed: the jobs' retry policy,
+# orchestration/step_retries.py, retries those), for runs the daemon launches.
 # Telemetry off; runs wait in a queue, and every asset writing the DuckDB file shares the
 # "warehouse" pool with one slot: DuckDB admits a single writing process at a time.
 # The pool is enforced per step ("op" granularity, Dagster's default) through the instance's
@@ -19,6 +21,10 @@ run_coordinator:
 concurrency:
   pools:
     default_limit: 1
+run_retries:
+  enabled: true
+  max_retries: 2
+  retry_on_asset_or_op_failure: false
 """
 
 # Runs that may still have a live process, and so may hold a pool slot.

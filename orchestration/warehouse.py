@@ -17,6 +17,9 @@ import duckdb
 DEFAULT_WAREHOUSE_DIR = "warehouse"
 WAREHOUSE_DIR_ENV = "SLM_OBS_WAREHOUSE_DIR"
 DUCKDB_FILENAME = "observatory.duckdb"
+# The copy users query: published whole at the end of each successful run, never written in place
+# (orchestration/defs/serving). Runs write DUCKDB_FILENAME, which no user opens.
+SERVING_FILENAME = "observatory-serving.duckdb"
 
 # Another process may hold the file for a few seconds (a dbt build, a snapshot being written).
 _LOCK_RETRY_SECONDS = 60.0
@@ -53,6 +56,10 @@ class WarehouseResource(dg.ConfigurableResource):
     @property
     def duckdb_path(self) -> Path:
         return self.root / DUCKDB_FILENAME
+
+    @property
+    def serving_path(self) -> Path:
+        return self.root / SERVING_FILENAME
 
     @property
     def archive_dir(self) -> Path:

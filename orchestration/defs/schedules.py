@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.partitions import daily_partitions
+from orchestration.step_retries import step_retry_policy
 
 RAW_SNAPSHOTS = dg.AssetSelection.assets(["raw", "hub_model_snapshots"])
 # What asks the Hub: the listings, then the few base models they name but never serve.
@@ -15,6 +16,9 @@ daily_snapshot_job = dg.define_asset_job(
     selection=FROM_SNAPSHOTS,
     partitions_def=daily_partitions,
     description="Snapshot the Hub for one day, rebuild the dbt models and render the figures.",
+    # A step failing on a lock or a transient Hub error is retried with exponential backoff
+    # (orchestration/step_retries.py); other failures fail at once.
+    op_retry_policy=step_retry_policy(),
 )
 
 hub_snapshot_job = dg.define_asset_job(
@@ -22,6 +26,7 @@ hub_snapshot_job = dg.define_asset_job(
     selection=HUB_INGESTION,
     partitions_def=daily_partitions,
     description="Snapshot the Hub only (catch up several days, then rebuild the marts once).",
+    op_retry_policy=step_retry_policy(),
 )
 
 rebuild_marts_job = dg.define_asset_job(
@@ -29,6 +34,7 @@ rebuild_marts_job = dg.define_asset_job(
     selection=FROM_SNAPSHOTS - HUB_INGESTION,
     partitions_def=daily_partitions,
     description="Rebuild every dbt model and figure from raw, without calling the Hub.",
+    op_retry_policy=step_retry_policy(),
 )
 
 # 02:00 UTC leaves the Hub's counters a couple of hours past midnight; the partition is today's.

@@ -141,12 +141,19 @@ def _object_id(value: object) -> str:
 
 
 def listing_page(
-    catalog: Catalog, day: date, request: ListingRequest, page_size_cap: int, drift_days_per_page: int = 0
+    catalog: Catalog,
+    day: date,
+    request: ListingRequest,
+    page_size_cap: int,
+    drift_days_per_page: int = 0,
+    repeat_edge: bool = False,
 ) -> ListingPage:
     """One page of a listing: at most min(limit, cap) items after the request's cursor.
 
     With `drift_days_per_page`, the k-th page after the first is served as of k * drift days
-    later (a fault: counters move while a crawl pages through them).
+    later (a fault: counters move while a crawl pages through them). With `repeat_edge`, a page
+    after a cursor starts one item early, with the previous page's last model (a fault: that model
+    moved one rank down between the two requests).
     """
     listing = catalog.sorted_listing(day, request.query)
     size = min(request.limit or page_size_cap, page_size_cap)
@@ -159,6 +166,8 @@ def listing_page(
             day = min(day + timedelta(days=drift_days_per_page * round(start / size)), catalog.last_day)
             listing = catalog.sorted_listing(day, request.query)
             start = listing.position_after(key, rank)
+        if repeat_edge:
+            start = max(start - 1, 0)
     stop = min(start + size, len(listing))
     indices = listing.order[start:stop].tolist()
     items = catalog.listing_items(indices, day, request.expand, request.full)

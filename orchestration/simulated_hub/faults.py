@@ -38,6 +38,9 @@ class FaultPlan:
     # page k after a cursor is served as of `k * drift_days_per_page` days later (capped at the
     # catalogue's last day): values change between pages, so a cursor crawl skips or repeats
     drift_days_per_page: int = 0
+    # a page after a cursor starts with the previous page's last model (a rank shift between two
+    # requests pushes it one place down): each such page repeats one model and ends one later
+    repeat_edge_every: int = 0
 
 
 # Faults that replace or corrupt a response, by precedence.

@@ -274,7 +274,12 @@ class SimulatedHub:
             self._listing_requests += 1
             number = self._listing_requests
         plan = self.faults
-        page = listing_page(self.catalog, day, request, self.page_size_cap, plan.drift_days_per_page)
+        repeat_edge = request.cursor is not None and due(plan.repeat_edge_every, number)
+        if repeat_edge:
+            self._record_fault("repeat_edge", number)
+        page = listing_page(
+            self.catalog, day, request, self.page_size_cap, plan.drift_days_per_page, repeat_edge
+        )
         response = Response(200, page.items, {"Content-Type": "application/json; charset=utf-8"})
         if page.next_cursor is not None:
             query = [(k, v) for k, values in params.items() if k != "cursor" for v in values]

@@ -15,6 +15,9 @@ for the test to kill it, after touching `<marker>`: `archive-rename` (every Parq
 is written under its temporary name and the first one renamed into place; the next one is synced,
 not renamed), `commit` (the DuckDB transaction has replaced the partition and not yet committed).
 Production code is unchanged: the stall wraps two of its functions.
+
+`--lock-load` makes every warehouse load of a snapshot fail as when another process holds the
+DuckDB file past the connection's wait (DuckDB's lock error); the archive is written first.
 """
 
 import argparse
@@ -75,6 +78,20 @@ def _install_stall(point: str, marker: Path) -> None:
         raise SystemExit(f"unknown stall point {point!r}")
 
 
+def _install_lock_on_load() -> None:
+    import duckdb
+
+    from orchestration.defs.hub import assets
+
+    def locked(conn, archive_dir, snapshot_date):
+        raise duckdb.IOException(
+            f'IO Error: Could not set lock on file "{archive_dir.parent / "observatory.duckdb"}": '
+            f"Conflicting lock is held in {sys.executable} (PID {os.getpid()})"
+        )
+
+    assets.load_partition_from_archive = locked
+
+
 def _run_schedule_tick(definitions, instance, tick: datetime):
     import dagster as dg
 
@@ -93,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schedule-tick", type=datetime.fromisoformat)
     parser.add_argument("--stall-at", choices=["archive-rename", "commit"])
     parser.add_argument("--marker", type=Path)
+    parser.add_argument("--lock-load", action="store_true")
     args = parser.parse_args(argv)
 
     import dagster as dg
@@ -103,10 +121,15 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.stall_at:
         _install_stall(args.stall_at, args.marker)
+    if args.lock_load:
+        _install_lock_on_load()
     definitions = load_definitions()
     with dg.DagsterInstance.get() as instance:
         recovered = fail_abandoned_runs(instance)
-        result = materialize_date_range(definitions, instance, args.first, args.last, job_name=args.job)
+        if args.schedule_tick:
+            result = _run_schedule_tick(definitions, instance, args.schedule_tick)
+        else:
+            result = materialize_date_range(definitions, instance, args.first, args.last, job_name=args.job)
         print(json.dumps({"run_id": result.run_id, "success": result.success, "recovered": recovered}))
     return 0 if result.success else 1
 

@@ -24,10 +24,12 @@ from orchestration.defs.hub.raw_store import (
     newest_created_at_before,
     remove_orphans,
     spool_dir,
+    unloaded_archived_dates,
 )
 from orchestration.markdown import escape_markdown
 from orchestration.names import WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions
+from orchestration.step_retries import retry_only_transient_failures
 from orchestration.warehouse import WarehouseResource
 
 
@@ -43,11 +45,19 @@ def hub_model_snapshots(
     context: dg.AssetExecutionContext, hub: HubClientResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """Daily snapshot of the Hub's top N models by downloads and the top M of each leading pipeline tag."""
+    with retry_only_transient_failures(context):
+        return _snapshot_days(context, hub, warehouse)
+
+
+def _snapshot_days(
+    context: dg.AssetExecutionContext, hub: HubClientResource, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     window = context.partition_time_window
     days = [window.start.date() + timedelta(days=i) for i in range((window.end - window.start).days)]
     # A run killed earlier (SIGKILL, OOM) may have left a spool or a temporary archive file.
     for orphan in remove_orphans(warehouse.root, warehouse.archive_dir):
         context.log.info(f"removed {orphan.relative_to(warehouse.root)}, left by a process that is gone")
+    caught_up = _load_missed_days(context, hub, warehouse, skip=days)
     summaries = []
     started = datetime.now(UTC)
     for done, day in enumerate(days, start=1):
@@ -72,8 +82,31 @@ def hub_model_snapshots(
             "per_listing": dg.MetadataValue.md(_listing_table(last)),
             "top_models": dg.MetadataValue.md(_top_models_table(last)),
             "archive": dg.MetadataValue.path(str(warehouse.archive_dir)),
+            "caught_up_dates": dg.MetadataValue.text(", ".join(day.isoformat() for day in caught_up)),
         }
     )
+
+
+def _load_missed_days(
+    context: dg.AssetExecutionContext, hub: HubClientResource, warehouse: WarehouseResource, skip: list[date]
+) -> list[date]:
+    """Load the days an earlier run archived but never loaded (its load failed on a lock, or the
+    process died between the archive and the load), so the next run catches up without anyone
+    acting; the dbt assets then build every date not built yet (orchestration/built_dates.py).
+    The run's own days are left out: they are crawled again."""
+    if not warehouse.archive_dir.is_dir():
+        return []
+    with warehouse.connect() as conn:
+        missed = [day for day in unloaded_archived_dates(conn, warehouse.archive_dir) if day not in skip]
+        if missed:
+            claim_warehouse(conn, hub_kind="live" if hub.is_live else "simulated")
+        for day in missed:
+            counts = load_partition_from_archive(conn, warehouse.archive_dir, day)
+            context.log.warning(
+                f"catching up {day}: archived by an earlier run but missing from the warehouse; "
+                f"loaded {counts[SNAPSHOTS_TABLE]} rows from the archive"
+            )
+    return missed
 
 
 # How many of the day's most-downloaded models the asset's metadata lists.
@@ -159,8 +192,10 @@ def _crawl(
     expected_pages = math.ceil(spec.limit / hub.page_size)
     requests_before = REQUESTS_SENT.count
     reached_known_models = False
+    held = 0
     for page_number, page in enumerate(hub.iter_listing_pages(endpoint, spec), start=1):
         spool.add_page(run, page.items, page.received_at)
+        held = page.held
         if keep is not None:
             keep.extend(item for item in page.items if isinstance(item, dict))
         context.log.info(_progress(spool.snapshot_date, spec, run, page_number, expected_pages))
@@ -170,7 +205,8 @@ def _crawl(
             reached_known_models = True
             break
     run.requests = REQUESTS_SENT.count - requests_before
-    run.exhausted = reached_known_models or run.received_n < spec.limit
+    # Fewer distinct models than asked: the Hub had no further page (a small tag's listing).
+    run.exhausted = reached_known_models or held < spec.limit
     run.finished_at = datetime.now(UTC)
     spool.runs.append(run)
 
@@ -185,12 +221,17 @@ def _progress(day: date, spec: ListingSpec, run: ListingRun, page: int, expected
 
 
 def _check_completeness(runs: list[ListingRun], minimum: float) -> None:
-    thin = [run for run in runs if run.completeness < minimum]
+    """Fail the day when a listing holds too few distinct valid models, or repeated so many that it
+    probably skipped as many: the crawl fetches past repeats, but a model a rank shift moved over a
+    page edge the other way is never seen, and each repeat is the trace of such a shift."""
+    thin = [
+        run for run in runs if run.completeness < minimum or run.duplicate_n > (1 - minimum) * run.requested_n
+    ]
     if thin:
         details = "; ".join(
             f"{run.listing}: {run.unique_n} distinct valid of {run.requested_n} requested "
             f"({run.completeness:.1%}, {run.rejected_n} rejected, "
-            f"{run.received_n - run.rejected_n - run.unique_n} duplicates)"
+            f"{run.duplicate_n} duplicates)"
             for run in thin
         )
         raise IncompleteSnapshot(

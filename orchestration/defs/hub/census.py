@@ -251,7 +251,7 @@ def crawl_census(
         run.parts += 1
         part = None
 
-    pages = hub.iter_listing_pages(endpoint, spec)
+    pages = hub.iter_listing_pages(endpoint, spec, distinct=False)
     if read_ahead_pages > 0:
         pages = read_ahead(pages, read_ahead_pages)
     for page in pages:

@@ -115,6 +115,8 @@ def install_http_client(timeout_s: float, retry_after_max_s: float = 300.0) -> N
 class Page:
     items: list
     received_at: datetime
+    # distinct models the listing holds with this page (records, with `distinct=False`)
+    held: int = 0
 
 
 class HubClientResource(dg.ConfigurableResource):
@@ -160,25 +162,38 @@ class HubClientResource(dg.ConfigurableResource):
             return self.endpoint.rstrip("/")
         return self.endpoint.replace(SNAPSHOT_DATE_PLACEHOLDER, snapshot_date.isoformat()).rstrip("/")
 
-    def iter_listing_pages(self, endpoint: str, spec: ListingSpec) -> Iterator[Page]:
-        """Yield the pages of one listing, `page_size` models per request, until `spec.limit`."""
+    def iter_listing_pages(self, endpoint: str, spec: ListingSpec, distinct: bool = True) -> Iterator[Page]:
+        """Yield the pages of one listing, `page_size` models per request, until it holds
+        `spec.limit` distinct models or the Hub has no further page.
+
+        Pages may repeat models (a rank shift between two requests moves the previous page's last
+        model onto the next page): repeats do not count, the crawl goes on until the listing holds
+        `spec.limit` distinct models, and the page that completes it is cut after the model that
+        does. With `distinct=False` (a census of millions of models, where remembering every id
+        would cost memory) it stops after `spec.limit` records instead.
+        """
         headers = build_hf_headers(token=self.token or False, library_name="slm-observatory")
         url: str | None = f"{endpoint}/api/models"
         params: list[tuple[str, str]] | None = [
             (key, str(min(self.page_size, spec.limit)) if key == "limit" else value)
             for key, value in spec.query_params()
         ]
-        received = 0
+        seen: set = set()
+        held = 0
         deadline = time.monotonic() + self.listing_budget_s
-        while url is not None and received < spec.limit:
+        while url is not None and held < spec.limit:
             if time.monotonic() > deadline:
                 raise ListingTimeBudgetExceeded(
-                    f"{spec.name}: {received} of {spec.limit} models after {self.listing_budget_s:.0f} s"
+                    f"{spec.name}: {held} of {spec.limit} models after {self.listing_budget_s:.0f} s"
                 )
             items, url = self._fetch_page(url, params, headers, endpoint, spec, deadline)
-            items = items[: spec.limit - received]
-            received += len(items)
-            yield Page(items=items, received_at=datetime.now(UTC))
+            if distinct:
+                items = until_distinct(items, seen, spec.limit)
+                held = len(seen)
+            else:
+                items = items[: spec.limit - held]
+                held += len(items)
+            yield Page(items=items, received_at=datetime.now(UTC), held=held)
             params = None  # the next link already carries the query and the cursor
 
     def _fetch_page(
@@ -221,6 +236,22 @@ class HubClientResource(dg.ConfigurableResource):
                 )
                 time.sleep(wait_s)
                 wait_s = min(self.retry_max_s, wait_s * 2)
+
+
+def until_distinct(items: list, seen: set, limit: int) -> list:
+    """The items of a page up to the one that brings `seen` (the distinct models held so far,
+    updated) to `limit`; all of them when the page does not get there.
+
+    A model is its `id`. A record without a string `id` is a model the raw layer quarantines: it
+    still holds its rank (the model after the N-th is not in the top N), and the completeness
+    bound counts it against the day, so it counts as one model of its own.
+    """
+    for position, item in enumerate(items):
+        model = item.get("id") if isinstance(item, dict) else None
+        seen.add(model if isinstance(model, str) else object())
+        if len(seen) >= limit:
+            return items[: position + 1]
+    return items
 
 
 def _page_items(response: httpx2.Response, listing: str) -> list:

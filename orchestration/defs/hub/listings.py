@@ -62,9 +62,16 @@ def leading_pipeline_tags(records: Iterable[Mapping], n_tags: int) -> list[str]:
     """The `n_tags` pipeline tags that gather the most 30-day downloads among `records`.
 
     Ties break alphabetically so that the same top listing always yields the same tag listings.
+    A model a page repeated counts once.
     """
     downloads_by_tag: dict[str, int] = defaultdict(int)
+    counted: set[str] = set()
     for record in records:
+        model = record.get("id")
+        if isinstance(model, str):
+            if model in counted:
+                continue
+            counted.add(model)
         tag = record.get("pipeline_tag")
         downloads = record.get("downloads")
         if isinstance(tag, str) and tag and isinstance(downloads, int):

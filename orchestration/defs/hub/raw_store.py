@@ -122,6 +122,11 @@ class ListingRun:
         return len(self.model_ids)
 
     @property
+    def duplicate_n(self) -> int:
+        """Valid records that repeat a model already received in this listing."""
+        return self.received_n - self.rejected_n - self.unique_n
+
+    @property
     def completeness(self) -> float:
         return completeness_share(self.requested_n, self.received_n, self.unique_n, self.exhausted)
 
@@ -336,6 +341,24 @@ def newest_created_at_before(conn: duckdb.DuckDBPyConnection, snapshot_date: dat
         "where listing = 'new' and snapshot_date < ?",
         [snapshot_date],
     ).fetchone()[0]
+
+
+def unloaded_archived_dates(conn: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[date]:
+    """Dates archived whole but absent from the warehouse: the load failed after the archive was
+    written (the DuckDB file held by another process, the process killed between the two)."""
+    loaded: set[date] = set()
+    exists = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",
+        [LISTING_RUNS_TABLE],
+    ).fetchone()[0]
+    if exists:
+        dates = conn.execute(f"select distinct snapshot_date from raw.{LISTING_RUNS_TABLE}").fetchall()
+        loaded = {day for (day,) in dates}
+    return [
+        day
+        for day in _dates_with_snapshots(archive_dir)
+        if day not in loaded and archive_batch(archive_dir, day) is not None
+    ]
 
 
 def load_partition_from_archive(

@@ -56,6 +56,7 @@ from orchestration.names import (
     TOP_LISTING,
     WAREHOUSE_IDENTITY_TABLE,
 )
+from orchestration.warehouse import SERVING_FILENAME
 
 REPORT_DIRNAME = "report"
 INDEX_FILE = "index.html"
@@ -599,6 +600,7 @@ def build_report_html(
         rules=context.rules,
         pipeline=context.pipeline,
         other_days=[d.isoformat() for d in other_days],
+        serving_filename=SERVING_FILENAME,
     )
 
 

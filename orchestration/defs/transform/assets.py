@@ -12,9 +12,11 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.built_dates import build_window, record_built
 from orchestration.defs.transform.project import dbt_project
 from orchestration.names import WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions, run_days
+from orchestration.step_retries import retry_only_transient_failures
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
 # Models that keep one row set per snapshot date and only rebuild the dates of the run's window,
@@ -135,12 +137,19 @@ def dbt_daily_models(
     warehouse: WarehouseResource,
     config: DbtBuildConfig,
 ):
-    """Incremental models and the size resolution: the run's partition window, in one dbt build."""
+    """Incremental models and the size resolution: the run's partition window, widened to the dates
+    of `raw` no build has covered yet (orchestration/built_dates.py), in one dbt build."""
     window = context.partition_time_window
+    partition = (window.start.date(), (window.end - timedelta(days=1)).date())
     args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
-    yield from _dbt_build(
-        context, dbt, warehouse, args, (window.start.date(), (window.end - timedelta(days=1)).date())
-    )
+    with retry_only_transient_failures(context):
+        with warehouse.connect() as conn:
+            first, last = build_window(conn, *partition)
+        if (first, last) != partition:
+            context.log.warning(f"catching up: building {first} to {last}, dates no earlier build covered")
+        yield from _dbt_build(context, dbt, warehouse, args, (first, last))
+        with warehouse.connect() as conn:
+            record_built(conn, first, last, context.run_id, everything=config.full_refresh)
 
 
 @dbt_assets(
@@ -154,4 +163,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     """Staging views and seeds: definitions and reference data, nothing computed from history."""
     # Unpartitioned, but its data tests check raw and staging rows: in a partitioned run (the
     # schedule, a backfill) only the run's days (macros/data_test_window.sql), else all of them.
-    yield from _dbt_build(context, dbt, warehouse, ["build"], run_days(context.run.tags))
+    with retry_only_transient_failures(context):
+        yield from _dbt_build(context, dbt, warehouse, ["build"], run_days(context.run.tags))
