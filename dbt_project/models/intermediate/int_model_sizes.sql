@@ -291,6 +291,12 @@ chosen_{{ level }} as (
                 base.origin_source = 'name'
                 and own_counts.named_source = 'known_base'
                 then 'named'
+            -- a vision-language model's language-model base is one of its components: the
+            -- known size of the whole, when its name gives one, beats it
+            when
+                own_counts.bases_are_components
+                and own_counts.named_source = 'known_base'
+                then 'named'
             when base.smallest_base_count * {{ agreement }} >= base.parameter_count then 'base'
             when own_counts.bases_are_components then 'components'
             when own_counts.named_parameter_count is not null then 'named'
