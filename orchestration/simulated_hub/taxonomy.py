@@ -580,7 +580,13 @@ FAMILIES: tuple[Family, ...] = (
                 _d("2024-04-23"),
                 _sizes((3_821_079_552, "mini", 2), (13_960_238_080, "medium")),
             ),
-            Release("Phi-3.5-MoE-instruct", "phi-3.5-moe", _d("2024-08-20"), _sizes((41_873_153_344, "")), weight=0.3),
+            Release(
+                "Phi-3.5-MoE-instruct",
+                "phi-3.5-moe",
+                _d("2024-08-20"),
+                _sizes((41_873_153_344, "")),
+                weight=0.3,
+            ),
         ),
         weight=1.2,
         card_tags=("nlp", "code"),
@@ -675,7 +681,11 @@ FAMILIES: tuple[Family, ...] = (
         "MLPSpeculatorPreTrainedModel",
         ("ibm-fms",),
         "llama3",
-        (Release("llama3-8b-accelerator", "llama3-8b-accelerator", _d("2024-05-01"), _sizes((805_306_368, ""))),),
+        (
+            Release(
+                "llama3-8b-accelerator", "llama3-8b-accelerator", _d("2024-05-01"), _sizes((805_306_368, ""))
+            ),
+        ),
         weight=0.05,
     ),
     # --- encoders --------------------------------------------------------------------------------

@@ -23,46 +23,185 @@ CONFIGS = {
     "meta-llama/Llama-2-7b-hf": dict(hidden=4096, layers=32, intermediate=11008, vocab=32000, heads=32),
     "codellama/CodeLlama-7b-hf": dict(hidden=4096, layers=32, intermediate=11008, vocab=32016, heads=32),
     "meta-llama/Llama-2-13b-hf": dict(hidden=5120, layers=40, intermediate=13824, vocab=32000, heads=40),
-    "meta-llama/Llama-2-70b-hf": dict(hidden=8192, layers=80, intermediate=28672, vocab=32000, heads=64, kv_heads=8),
-    "meta-llama/Llama-3.1-8B": dict(hidden=4096, layers=32, intermediate=14336, vocab=128256, heads=32, kv_heads=8),
-    "meta-llama/Llama-3.1-70B": dict(hidden=8192, layers=80, intermediate=28672, vocab=128256, heads=64, kv_heads=8),
-    "meta-llama/Llama-3.2-1B": dict(hidden=2048, layers=16, intermediate=8192, vocab=128256, heads=32, kv_heads=8, tied=True),
-    "meta-llama/Llama-3.2-3B": dict(hidden=3072, layers=28, intermediate=8192, vocab=128256, heads=24, kv_heads=8, tied=True),
-    "mistralai/Mistral-7B-v0.1": dict(hidden=4096, layers=32, intermediate=14336, vocab=32000, heads=32, kv_heads=8),
-    "mistralai/Mistral-7B-v0.3": dict(hidden=4096, layers=32, intermediate=14336, vocab=32768, heads=32, kv_heads=8),
-    "mistralai/Mistral-Nemo-Base-2407": dict(hidden=5120, layers=40, intermediate=14336, vocab=131072, heads=32, kv_heads=8, head_dim=128),
-    "mistralai/Mistral-Small-Instruct-2409": dict(hidden=6144, layers=56, intermediate=16384, vocab=32768, heads=48, kv_heads=8),
-    "mistralai/Mixtral-8x7B-v0.1": dict(hidden=4096, layers=32, intermediate=14336, vocab=32000, heads=32, kv_heads=8, experts=8),
-    "Qwen/Qwen2.5-0.5B": dict(hidden=896, layers=24, intermediate=4864, vocab=151936, heads=14, kv_heads=2, qkv_bias=True, tied=True),
-    "Qwen/Qwen2.5-1.5B": dict(hidden=1536, layers=28, intermediate=8960, vocab=151936, heads=12, kv_heads=2, qkv_bias=True, tied=True),
-    "Qwen/Qwen2.5-3B": dict(hidden=2048, layers=36, intermediate=11008, vocab=151936, heads=16, kv_heads=2, qkv_bias=True, tied=True),
-    "Qwen/Qwen2.5-7B": dict(hidden=3584, layers=28, intermediate=18944, vocab=152064, heads=28, kv_heads=4, qkv_bias=True),
-    "Qwen/Qwen2.5-14B": dict(hidden=5120, layers=48, intermediate=13824, vocab=152064, heads=40, kv_heads=8, qkv_bias=True),
-    "Qwen/Qwen2.5-32B": dict(hidden=5120, layers=64, intermediate=27648, vocab=152064, heads=40, kv_heads=8, qkv_bias=True),
-    "Qwen/Qwen2.5-72B": dict(hidden=8192, layers=80, intermediate=29568, vocab=152064, heads=64, kv_heads=8, qkv_bias=True),
-    "Qwen/Qwen1.5-7B": dict(hidden=4096, layers=32, intermediate=11008, vocab=151936, heads=32, qkv_bias=True),
-    "Qwen/Qwen3-4B": dict(hidden=2560, layers=36, intermediate=9728, vocab=151936, heads=32, kv_heads=8, head_dim=128, qk_norm=1, tied=True),
-    "Qwen/Qwen3-8B": dict(hidden=4096, layers=36, intermediate=12288, vocab=151936, heads=32, kv_heads=8, head_dim=128, qk_norm=1),
-    "google/gemma-2b": dict(hidden=2048, layers=18, intermediate=16384, vocab=256000, heads=8, kv_heads=1, head_dim=256, tied=True),
-    "google/gemma-7b": dict(hidden=3072, layers=28, intermediate=24576, vocab=256000, heads=16, head_dim=256, tied=True),
-    "google/gemma-2-2b": dict(hidden=2304, layers=26, intermediate=9216, vocab=256000, heads=8, kv_heads=4, head_dim=256, tied=True, norms_per_layer=4),
-    "google/gemma-2-9b": dict(hidden=3584, layers=42, intermediate=14336, vocab=256000, heads=16, kv_heads=8, head_dim=256, tied=True, norms_per_layer=4),
-    "google/gemma-2-27b": dict(hidden=4608, layers=46, intermediate=36864, vocab=256000, heads=32, kv_heads=16, head_dim=128, tied=True, norms_per_layer=4),
-    "microsoft/Phi-3-mini-4k-instruct": dict(hidden=3072, layers=32, intermediate=8192, vocab=32064, heads=32),
-    "microsoft/Phi-3-medium-4k-instruct": dict(hidden=5120, layers=40, intermediate=17920, vocab=32064, heads=40, kv_heads=10),
+    "meta-llama/Llama-2-70b-hf": dict(
+        hidden=8192, layers=80, intermediate=28672, vocab=32000, heads=64, kv_heads=8
+    ),
+    "meta-llama/Llama-3.1-8B": dict(
+        hidden=4096, layers=32, intermediate=14336, vocab=128256, heads=32, kv_heads=8
+    ),
+    "meta-llama/Llama-3.1-70B": dict(
+        hidden=8192, layers=80, intermediate=28672, vocab=128256, heads=64, kv_heads=8
+    ),
+    "meta-llama/Llama-3.2-1B": dict(
+        hidden=2048, layers=16, intermediate=8192, vocab=128256, heads=32, kv_heads=8, tied=True
+    ),
+    "meta-llama/Llama-3.2-3B": dict(
+        hidden=3072, layers=28, intermediate=8192, vocab=128256, heads=24, kv_heads=8, tied=True
+    ),
+    "mistralai/Mistral-7B-v0.1": dict(
+        hidden=4096, layers=32, intermediate=14336, vocab=32000, heads=32, kv_heads=8
+    ),
+    "mistralai/Mistral-7B-v0.3": dict(
+        hidden=4096, layers=32, intermediate=14336, vocab=32768, heads=32, kv_heads=8
+    ),
+    "mistralai/Mistral-Nemo-Base-2407": dict(
+        hidden=5120, layers=40, intermediate=14336, vocab=131072, heads=32, kv_heads=8, head_dim=128
+    ),
+    "mistralai/Mistral-Small-Instruct-2409": dict(
+        hidden=6144, layers=56, intermediate=16384, vocab=32768, heads=48, kv_heads=8
+    ),
+    "mistralai/Mixtral-8x7B-v0.1": dict(
+        hidden=4096, layers=32, intermediate=14336, vocab=32000, heads=32, kv_heads=8, experts=8
+    ),
+    "Qwen/Qwen2.5-0.5B": dict(
+        hidden=896, layers=24, intermediate=4864, vocab=151936, heads=14, kv_heads=2, qkv_bias=True, tied=True
+    ),
+    "Qwen/Qwen2.5-1.5B": dict(
+        hidden=1536,
+        layers=28,
+        intermediate=8960,
+        vocab=151936,
+        heads=12,
+        kv_heads=2,
+        qkv_bias=True,
+        tied=True,
+    ),
+    "Qwen/Qwen2.5-3B": dict(
+        hidden=2048,
+        layers=36,
+        intermediate=11008,
+        vocab=151936,
+        heads=16,
+        kv_heads=2,
+        qkv_bias=True,
+        tied=True,
+    ),
+    "Qwen/Qwen2.5-7B": dict(
+        hidden=3584, layers=28, intermediate=18944, vocab=152064, heads=28, kv_heads=4, qkv_bias=True
+    ),
+    "Qwen/Qwen2.5-14B": dict(
+        hidden=5120, layers=48, intermediate=13824, vocab=152064, heads=40, kv_heads=8, qkv_bias=True
+    ),
+    "Qwen/Qwen2.5-32B": dict(
+        hidden=5120, layers=64, intermediate=27648, vocab=152064, heads=40, kv_heads=8, qkv_bias=True
+    ),
+    "Qwen/Qwen2.5-72B": dict(
+        hidden=8192, layers=80, intermediate=29568, vocab=152064, heads=64, kv_heads=8, qkv_bias=True
+    ),
+    "Qwen/Qwen1.5-7B": dict(
+        hidden=4096, layers=32, intermediate=11008, vocab=151936, heads=32, qkv_bias=True
+    ),
+    "Qwen/Qwen3-4B": dict(
+        hidden=2560,
+        layers=36,
+        intermediate=9728,
+        vocab=151936,
+        heads=32,
+        kv_heads=8,
+        head_dim=128,
+        qk_norm=1,
+        tied=True,
+    ),
+    "Qwen/Qwen3-8B": dict(
+        hidden=4096,
+        layers=36,
+        intermediate=12288,
+        vocab=151936,
+        heads=32,
+        kv_heads=8,
+        head_dim=128,
+        qk_norm=1,
+    ),
+    "google/gemma-2b": dict(
+        hidden=2048, layers=18, intermediate=16384, vocab=256000, heads=8, kv_heads=1, head_dim=256, tied=True
+    ),
+    "google/gemma-7b": dict(
+        hidden=3072, layers=28, intermediate=24576, vocab=256000, heads=16, head_dim=256, tied=True
+    ),
+    "google/gemma-2-2b": dict(
+        hidden=2304,
+        layers=26,
+        intermediate=9216,
+        vocab=256000,
+        heads=8,
+        kv_heads=4,
+        head_dim=256,
+        tied=True,
+        norms_per_layer=4,
+    ),
+    "google/gemma-2-9b": dict(
+        hidden=3584,
+        layers=42,
+        intermediate=14336,
+        vocab=256000,
+        heads=16,
+        kv_heads=8,
+        head_dim=256,
+        tied=True,
+        norms_per_layer=4,
+    ),
+    "google/gemma-2-27b": dict(
+        hidden=4608,
+        layers=46,
+        intermediate=36864,
+        vocab=256000,
+        heads=32,
+        kv_heads=16,
+        head_dim=128,
+        tied=True,
+        norms_per_layer=4,
+    ),
+    "microsoft/Phi-3-mini-4k-instruct": dict(
+        hidden=3072, layers=32, intermediate=8192, vocab=32064, heads=32
+    ),
+    "microsoft/Phi-3-medium-4k-instruct": dict(
+        hidden=5120, layers=40, intermediate=17920, vocab=32064, heads=40, kv_heads=10
+    ),
     "microsoft/phi-4": dict(hidden=5120, layers=40, intermediate=17920, vocab=100352, heads=40, kv_heads=10),
-    "allenai/OLMo-7B-hf": dict(hidden=4096, layers=32, intermediate=11008, vocab=50304, heads=32, norms_per_layer=0, final_norms=0),
-    "allenai/OLMo-2-1124-7B": dict(hidden=4096, layers=32, intermediate=11008, vocab=100352, heads=32, qk_norm=32),
-    "allenai/OLMo-2-1124-13B": dict(hidden=5120, layers=40, intermediate=13824, vocab=100352, heads=40, qk_norm=40),
-    "allenai/OLMoE-1B-7B-0924": dict(hidden=2048, layers=16, intermediate=1024, vocab=50304, heads=16, experts=64, qk_norm=16),
-    "tiiuae/falcon-7b": dict(hidden=4544, layers=32, intermediate=18176, vocab=65024, heads=71, kv_heads=1, head_dim=64, tied=True, mlp_matrices=2, norms_per_layer=1, norm_params=2),
-    "mosaicml/mpt-7b": dict(hidden=4096, layers=32, intermediate=16384, vocab=50432, heads=32, tied=True, mlp_matrices=2),
-    "deepseek-ai/deepseek-llm-7b-base": dict(hidden=4096, layers=30, intermediate=11008, vocab=102400, heads=32),
+    "allenai/OLMo-7B-hf": dict(
+        hidden=4096, layers=32, intermediate=11008, vocab=50304, heads=32, norms_per_layer=0, final_norms=0
+    ),
+    "allenai/OLMo-2-1124-7B": dict(
+        hidden=4096, layers=32, intermediate=11008, vocab=100352, heads=32, qk_norm=32
+    ),
+    "allenai/OLMo-2-1124-13B": dict(
+        hidden=5120, layers=40, intermediate=13824, vocab=100352, heads=40, qk_norm=40
+    ),
+    "allenai/OLMoE-1B-7B-0924": dict(
+        hidden=2048, layers=16, intermediate=1024, vocab=50304, heads=16, experts=64, qk_norm=16
+    ),
+    "tiiuae/falcon-7b": dict(
+        hidden=4544,
+        layers=32,
+        intermediate=18176,
+        vocab=65024,
+        heads=71,
+        kv_heads=1,
+        head_dim=64,
+        tied=True,
+        mlp_matrices=2,
+        norms_per_layer=1,
+        norm_params=2,
+    ),
+    "mosaicml/mpt-7b": dict(
+        hidden=4096, layers=32, intermediate=16384, vocab=50432, heads=32, tied=True, mlp_matrices=2
+    ),
+    "deepseek-ai/deepseek-llm-7b-base": dict(
+        hidden=4096, layers=30, intermediate=11008, vocab=102400, heads=32
+    ),
     "01-ai/Yi-6B": dict(hidden=4096, layers=32, intermediate=11008, vocab=64000, heads=32, kv_heads=4),
-    "internlm/internlm2-7b": dict(hidden=4096, layers=32, intermediate=14336, vocab=92544, heads=32, kv_heads=8),
-    "HuggingFaceTB/SmolLM2-135M": dict(hidden=576, layers=30, intermediate=1536, vocab=49152, heads=9, kv_heads=3, tied=True),
-    "HuggingFaceTB/SmolLM2-360M": dict(hidden=960, layers=32, intermediate=2560, vocab=49152, heads=15, kv_heads=5, tied=True),
-    "HuggingFaceTB/SmolLM2-1.7B": dict(hidden=2048, layers=24, intermediate=8192, vocab=49152, heads=32, tied=True),
+    "internlm/internlm2-7b": dict(
+        hidden=4096, layers=32, intermediate=14336, vocab=92544, heads=32, kv_heads=8
+    ),
+    "HuggingFaceTB/SmolLM2-135M": dict(
+        hidden=576, layers=30, intermediate=1536, vocab=49152, heads=9, kv_heads=3, tied=True
+    ),
+    "HuggingFaceTB/SmolLM2-360M": dict(
+        hidden=960, layers=32, intermediate=2560, vocab=49152, heads=15, kv_heads=5, tied=True
+    ),
+    "HuggingFaceTB/SmolLM2-1.7B": dict(
+        hidden=2048, layers=24, intermediate=8192, vocab=49152, heads=32, tied=True
+    ),
 }
 
 # Published totals (each repository's `safetensors.total`, ../shared/notes/hub-api.md) the formula
@@ -158,17 +297,14 @@ def test_patterns_match_the_names_they_are_meant_for():
     }
 
     def first_match(name: str) -> str | None:
-        hits = [
-            row
-            for row in rows
-            if row["name_contains"] in name and re.search(row["name_pattern"], name)
-        ]
+        hits = [row for row in rows if row["name_contains"] in name and re.search(row["name_pattern"], name)]
         hits.sort(key=lambda row: (int(row["precedence"]), -len(row["name_pattern"]), row["repo_id"]))
         return hits[0]["repo_id"] if hits else None
 
     for name, repo in names.items():
         assert first_match(name) == repo, name
-    for name in ("llama-3", "qwen2.5", "mistral-nemo-minitron-8b", "gemma-scope-2b-pt-res", "falcon-mamba-7b"):
+    not_known = ("llama-3", "qwen2.5", "mistral-nemo-minitron-8b", "gemma-scope-2b-pt-res", "falcon-mamba-7b")
+    for name in not_known:
         assert first_match(name) is None, name
     for row in rows:
         contains, pattern = row["name_contains"], row["name_pattern"]

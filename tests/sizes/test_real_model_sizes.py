@@ -47,7 +47,7 @@ def is_quantized_or_adapter(row: dict) -> bool:
 def hub_record(row: dict) -> dict:
     """The listing record without weight metadata (no `safetensors`, no `gguf`)."""
     record = {
-        "_id": hashlib.md5(row["model_id"].encode()).hexdigest()[:24],
+        "_id": hashlib.blake2b(row["model_id"].encode(), digest_size=12).hexdigest(),
         "id": row["model_id"],
         "downloads": 1000,
         "tags": json.loads(row["tags"]),
@@ -99,7 +99,7 @@ def test_every_count_has_a_source_and_is_not_a_nominal_size():
             # an exact count is never a round figure such as 7.0e9
             assert count % 10_000_000 != 0, row["model_id"]
         # a rounded figure must not straddle the threshold: its class is certain
-        assert not count - precision < SLM_MAX_PARAMS <= count + precision or count >= SLM_MAX_PARAMS + precision
+        assert not count - precision < SLM_MAX_PARAMS <= count + precision, row["model_id"]
 
 
 def test_no_record_carries_weight_metadata():
@@ -124,7 +124,8 @@ def test_class_agreement_at_7b_among_resolved_models(resolved):
         f"({len(known) / len(rows):.1%}); class agreement at 7B {agreement:.4f}"
     )
     print(f"coverage by source: {dict(sorted(sources.items()))}")
-    print("confusion (true -> resolved): " + ", ".join(f"{t}->{g}: {n}" for (t, g), n in sorted(confusion.items())))
+    cells = ", ".join(f"{want}->{got}: {n}" for (want, got), n in sorted(confusion.items()))
+    print(f"confusion (true -> resolved): {cells}")
     print(f"misclassified: {wrong}")
     assert agreement >= MIN_CLASS_AGREEMENT, wrong
     assert len(known) / len(rows) >= 0.9
@@ -137,7 +138,8 @@ def test_near_threshold_models_rarely_resolve_to_a_nominal_size(resolved):
     nominal = [
         row["model_id"]
         for row in near
-        if resolved[row["model_id"]][0] in (7e9, 8e9) and resolved[row["model_id"]][0] != int(row["exact_parameters"])
+        if resolved[row["model_id"]][0] in (7e9, 8e9)
+        and resolved[row["model_id"]][0] != int(row["exact_parameters"])
     ]
     print(f"near-threshold models at a nominal size: {len(nominal)} of {len(near)}: {nominal}")
     assert len(nominal) <= 0.05 * len(near)
