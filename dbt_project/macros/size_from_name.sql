@@ -85,7 +85,8 @@
     {%- set name_ = size_decimal_underscores(name) -%}
     {%- set dense = "'(?:^|[^a-z0-9.])([0-9]{1,4}(?:[.][0-9]{1,3})?)([bm])(?:[^a-z0-9]|$)'" -%}
     {%- set expert_suffix = "'[0-9][bm]-[0-9]{1,3}e(?:[^a-z0-9]|$)'" -%}
-    {%- set patch_token = "'(?:^|[^a-z0-9])(?:vit-)?(?:b|l|h|g|bigg)-?(?:14|16|32)(?:[^a-z0-9]|$)'" -%}
+    {%- set patch_token = "'(?:^|[^a-z0-9])(?:vit-)?(?:b|l|h|g|bigg)-?(?:14|16|32)(?:[^a-z0-9]|$)'"
+    -%}
     case
         when not regexp_matches({{ name_ }}, {{ expert_suffix }})
             then cast(round(coalesce(

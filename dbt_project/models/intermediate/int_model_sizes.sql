@@ -39,7 +39,7 @@
     'image-text-to-text', 'visual-question-answering', 'video-text-to-text', 'image-to-text',
     'any-to-any', 'document-question-answering'
 ] %}
-{%- set image_encoder = "'(^|[^a-z0-9])(vit|clip|siglip|siglip2|dinov2|internvit|eva02)([^a-z]|$)'" %}
+{%- set image_encoder = "'(^|[^a-z0-9])(vit|clip|siglip2?|dinov2|internvit|eva02)([^a-z]|$)'" %}
 
 with
 
@@ -59,9 +59,9 @@ edges as (
 
     select
         relation,
+        base_model_id,
         lower(model_id) as model_key,
-        lower(base_model_id) as base_key,
-        base_model_id
+        lower(base_model_id) as base_key
 
     from {{ ref('int_model_lineage_edges') }}
 
@@ -103,7 +103,7 @@ subjects as (
 
     from edges
 
-    where base_key not in (select lower(models.model_id) from models)
+    where base_key not in (select lower(models.model_id) as model_key from models)
 
     group by base_key
 
@@ -154,7 +154,11 @@ nodes as (
             {{ size_is_not_a_model('subjects.model_id', 'models.tags', 'models.library_name') }},
             false
         ) as is_not_a_model,
-        coalesce(models.pipeline_tag in ('{{ multimodal_tasks | join("', '") }}'), false)
+        coalesce(models.pipeline_tag in (
+            {%- for task in multimodal_tasks %}
+                '{{ task }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        ), false)
         or coalesce(edge_counts.has_image_encoder_base, false) as bases_are_components,
         case
             when subjects.is_hub_model then models.name_parameter_count

@@ -32,11 +32,12 @@ from orchestration.markdown import escape_markdown
 SIZE_COVERAGE_FILE = "size_resolution_coverage.png"
 TOP_LISTING = "top"
 # The resolution chain's order, and a colour per source (Okabe-Ito; unknown in grey).
-SIZE_SOURCES = ("safetensors", "gguf", "base_model", "name", "unknown")
+SIZE_SOURCES = ("safetensors", "gguf", "base_model", "known_base", "name", "unknown")
 SOURCE_COLORS = {
     "safetensors": "#0072B2",
     "gguf": "#56B4E9",
     "base_model": "#009E73",
+    "known_base": "#CC79A7",
     "name": "#E69F00",
     "unknown": "#BDBDBD",
 }
@@ -44,6 +45,7 @@ SOURCE_LABELS = {
     "safetensors": "safetensors.total",
     "gguf": "gguf.total",
     "base_model": "base model (base_model: tags)",
+    "known_base": "published count of the named architecture",
     "name": "size written in the name",
     "unknown": "unknown",
 }
