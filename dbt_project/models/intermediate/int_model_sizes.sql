@@ -114,7 +114,9 @@ known_matches as (
 
     select
         subjects.model_key,
-        known_sizes.total_parameters as known_parameter_count
+        known_sizes.total_parameters as known_parameter_count,
+        -- a rounded published figure (`6.74B`) is not an exact count: lower confidence
+        known_sizes.precision * 100 <= known_sizes.total_parameters as known_is_exact
 
     from subjects
 
@@ -164,6 +166,7 @@ nodes as (
             when subjects.is_hub_model then models.name_parameter_count
         end as name_parameter_count,
         known_matches.known_parameter_count,
+        coalesce(known_matches.known_is_exact, false) as known_is_exact,
         case
             when
                 not models.is_adapter_by_tags
@@ -209,7 +212,14 @@ own_counts as (
             when nodes.is_not_a_model then null
             when nodes.known_parameter_count is not null then 'known_base'
             when nodes.name_parameter_count is not null then 'name'
-        end as named_source
+        end as named_source,
+        case
+            when nodes.is_not_a_model then null
+            when nodes.known_parameter_count is not null and nodes.known_is_exact
+                then 'known_base'
+            when nodes.known_parameter_count is not null then 'known_rounded'
+            when nodes.name_parameter_count is not null then 'name'
+        end as named_origin
 
     from nodes
 
@@ -228,7 +238,7 @@ level_0 as (
         false as bases_disagree,
         coalesce(own_parameter_count, named_parameter_count) as parameter_count,
         coalesce(own_source, named_source) as parameter_source,
-        coalesce(own_source, named_source) as origin_source,
+        coalesce(own_source, named_origin) as origin_source,
         case
             when own_parameter_count is not null or named_parameter_count is not null
                 then model_id
@@ -277,6 +287,7 @@ chosen_{{ level }} as (
         own_counts.own_source,
         own_counts.named_parameter_count,
         own_counts.named_source,
+        own_counts.named_origin,
         own_counts.name_parameter_count,
         base.parameter_count as largest_base_count,
         base.summed_base_count,
@@ -334,7 +345,7 @@ level_{{ level }} as (
         end as parameter_source,
         case choice
             when 'own' then own_source
-            when 'named' then named_source
+            when 'named' then named_origin
             when 'components' then base_origin_source
             when 'base' then base_origin_source
             when 'largest' then base_origin_source
@@ -404,13 +415,13 @@ select
     is_not_a_model,
     case
         when parameter_source in ('safetensors', 'gguf') then 'high'
-        when parameter_source = 'known_base' then 'medium'
+        when parameter_source = 'known_base' and origin_source = 'known_base' then 'medium'
         when
             parameter_source = 'base_model'
             and origin_source in ('safetensors', 'gguf', 'known_base')
             and not bases_disagree
             then 'medium'
-        when parameter_source in ('base_model', 'name') then 'low'
+        when parameter_source in ('base_model', 'known_base', 'name') then 'low'
         else 'none'
     end as parameter_confidence
 
