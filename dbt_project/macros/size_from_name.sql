@@ -57,15 +57,55 @@
     ) as bigint)
 {%- endmacro %}
 
-{#- A dense size written in the name (`7b`, `1.5b`, `350m`, `7b1`), in parameters, or NULL. -#}
+{#-
+    The name with `_` read as a decimal point between digits before a unit, as the Hub writes
+    it: `qwen-1_8b` -> `qwen-1.8b`, `stablelm-2-1_6b` -> `stablelm-2-1.6b`. Only a number
+    standing alone (a separator before it) is rewritten, so `internvl2_5-8b` keeps its `8b`.
+-#}
+{% macro size_decimal_underscores(name) -%}
+    regexp_replace(
+        {{ name }},
+        '(^|[^a-z0-9.])([0-9]{1,3})_([0-9]{1,3})([bm])([^a-z0-9]|$)',
+        '\1\2.\3\4\5',
+        'g'
+    )
+{%- endmacro %}
+
+{#-
+    A dense size written in the name (`7b`, `1.5b`, `1_8b`, `350m`, `7b1`), in parameters, or
+    NULL. Never a size, besides the rules above:
+    - a size followed by an expert count (`Llama-4-Scout-17B-16E`): the active parameters of a
+      mixture, not its total (which the seed known_model_sizes gives);
+    - a count in millions below 10 (`Long-VITA-1M`, `Qwen2.5-7B-Instruct-1M` after its `7B`):
+      a context length far more often than a model of a few million parameters;
+    - a count in millions in the name of an image encoder written with its patch size
+      (`metaclip-b32-400m`, `ViT-L-14-...-2b`): the size of its training set.
+-#}
 {% macro size_written_in_name(name) -%}
+    {%- set name_ = size_decimal_underscores(name) -%}
     {%- set dense = "'(?:^|[^a-z0-9.])([0-9]{1,4}(?:[.][0-9]{1,3})?)([bm])(?:[^a-z0-9]|$)'" -%}
-    cast(round(coalesce(
-        -- BLOOM's `7b1` = 7.1B
-        cast(replace(nullif(regexp_extract(
-            {{ name }}, '(?:^|[^a-z0-9.])([0-9]{1,3}b[0-9])(?:[^a-z0-9]|$)', 1
-        ), ''), 'b', '.') as double) * 1e9,
-        cast(nullif(regexp_extract({{ name }}, {{ dense }}, 1), '') as double)
-        * case regexp_extract({{ name }}, {{ dense }}, 2) when 'b' then 1e9 else 1e6 end
-    )) as bigint)
+    {%- set expert_suffix = "'[0-9][bm]-[0-9]{1,3}e(?:[^a-z0-9]|$)'" -%}
+    {%- set patch_token = "'(?:^|[^a-z0-9])(?:vit-)?(?:b|l|h|g|bigg)-?(?:14|16|32)(?:[^a-z0-9]|$)'"
+    -%}
+    case
+        when not regexp_matches({{ name_ }}, {{ expert_suffix }})
+            then cast(round(coalesce(
+                -- BLOOM's `7b1` = 7.1B
+                cast(replace(nullif(regexp_extract(
+                    {{ name_ }}, '(?:^|[^a-z0-9.])([0-9]{1,3}b[0-9])(?:[^a-z0-9]|$)', 1
+                ), ''), 'b', '.') as double) * 1e9,
+                case
+                    when regexp_extract({{ name_ }}, {{ dense }}, 2) = 'b'
+                        then cast(nullif(regexp_extract({{ name_ }}, {{ dense }}, 1), '') as double)
+                        * 1e9
+                    when
+                        regexp_extract({{ name_ }}, {{ dense }}, 2) = 'm'
+                        and cast(nullif(regexp_extract({{ name_ }}, {{ dense }}, 1), '') as double)
+                        >= 10
+                        and not regexp_matches({{ name_ }}, {{ patch_token }})
+                        then cast(nullif(regexp_extract({{ name_ }}, {{ dense }}, 1), '') as double)
+                        * 1e6
+                end
+            )) as bigint)
+    end
 {%- endmacro %}

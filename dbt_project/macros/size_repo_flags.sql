@@ -58,3 +58,47 @@
 {% macro default__size_safetensors_dtypes(record) -%}
     {{ not_implemented_for_adapter('size_safetensors_dtypes') }}
 {%- endmacro %}
+
+{#-
+    size_is_not_a_model: a repository that is not a model of the size its name or base
+    declares, so neither its base nor its name may size it (its own weights still do):
+    - sparse autoencoders and transcoders trained on a model's activations (tags `sae`,
+      `sae_lens`, library `sae_lens`/`saelens`, names `sae`, `saes`, `sparse-autoencoder`,
+      `transcoder`, `gemma-scope`): `sae-llama-3.1-8b-64x` is not an 8B model;
+    - speculative-decoding heads (names `accelerator`, `speculator`, `medusa`,
+      `eagle-<model>`, tags `medusa`, `eagle`): `llama3-8b-accelerator` is a draft head;
+    - test and placeholder repos (`tiny-random`, `random-tiny`, `dummy`, an author
+      `*-internal-testing`): `tiny-random-falcon-40b` has a few thousand parameters;
+    - tokenizer-only repos (`tokenizer` in the name).
+    An ONNX or TensorRT export is the model it exports: not listed here, its base sizes it.
+-#}
+{% macro size_is_not_a_model(model_id, tags, library_name) -%}
+    {{ return(
+        adapter.dispatch('size_is_not_a_model', 'slm_observatory')(model_id, tags, library_name)
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__size_is_not_a_model(model_id, tags, library_name) -%}
+    (
+        coalesce(
+            list_has_any(
+                {{ tags }}, ['sae', 'sae_lens', 'saelens', 'sparse-autoencoder', 'medusa', 'eagle']
+            ),
+            false
+        )
+        or coalesce({{ library_name }} in ('sae_lens', 'saelens'), false)
+        or regexp_matches(
+            lower({{ model_id }}),
+            '(^|[^a-z0-9])(internal-testing|tiny-random|random-tiny|dummy|saes?|'
+            || 'sparse-autoencoders?|transcoders?|gemma-scope|accelerator|speculator|medusa|'
+            || 'tokenizer)([^a-z0-9]|$)'
+        )
+        or regexp_matches(
+            lower({{ model_id }}), '(^|[^a-z0-9])eagle[0-9]?-(llama|vicuna|qwen|deepseek|mixtral)'
+        )
+    )
+{%- endmacro %}
+
+{% macro default__size_is_not_a_model(model_id, tags, library_name) -%}
+    {{ not_implemented_for_adapter('size_is_not_a_model') }}
+{%- endmacro %}

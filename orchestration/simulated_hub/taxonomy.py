@@ -476,6 +476,23 @@ FAMILIES: tuple[Family, ...] = (
         ("Qwen",),
         "apache-2.0",
         (
+            # the first Qwen writes its decimal point as `_` (`Qwen-1_8B`), as the Hub's names do
+            Release(
+                "Qwen-{size}",
+                "qwen",
+                _d("2023-09-25"),
+                _sizes((1_836_828_672, "1_8B"), (7_721_324_544, "7B", 2)),
+                end=_d("2024-06-01"),
+                weight=0.4,
+            ),
+            # a mixture of experts named by its active parameters (`A2.7B`): 14.3B in total
+            Release(
+                "Qwen1.5-MoE-{size}",
+                "qwen1.5-moe",
+                _d("2024-03-28"),
+                _sizes((14_315_784_192, "A2.7B")),
+                weight=0.3,
+            ),
             Release(
                 "Qwen1.5-{size}",
                 "qwen1.5",
@@ -563,6 +580,13 @@ FAMILIES: tuple[Family, ...] = (
                 _d("2024-04-23"),
                 _sizes((3_821_079_552, "mini", 2), (13_960_238_080, "medium")),
             ),
+            Release(
+                "Phi-3.5-MoE-instruct",
+                "phi-3.5-moe",
+                _d("2024-08-20"),
+                _sizes((41_873_153_344, "")),
+                weight=0.3,
+            ),
         ),
         weight=1.2,
         card_tags=("nlp", "code"),
@@ -608,6 +632,61 @@ FAMILIES: tuple[Family, ...] = (
         ),
         weight=0.8,
         official_finetune="Instruct",
+    ),
+    Family(
+        "olmo",
+        "text-gen",
+        (("text-generation", 1),),
+        TRANSFORMERS,
+        "olmo",
+        "OlmoForCausalLM",
+        ("allenai",),
+        "apache-2.0",
+        (
+            # a "7B" of 6.89B parameters: an SLM by the study's rule
+            Release("OLMo-{size}-hf", "olmo", _d("2024-02-01"), _sizes((6_888_095_744, "7B"))),
+            # a mixture of experts named `<active>-<total>`: 6.92B in total
+            Release("OLMoE-{size}-0924", "olmoe", _d("2024-09-03"), _sizes((6_919_161_856, "1B-7B"))),
+        ),
+        weight=0.4,
+        official_finetune="Instruct",
+    ),
+    # Repos named after a large model that are not a model of its size: sparse autoencoders
+    # trained on its activations, and a speculative-decoding head (true sizes: their weights).
+    Family(
+        "sae",
+        "text-gen",
+        (("text-generation", 1),),
+        ((None, 0.7), ("transformers", 0.3)),
+        None,
+        None,
+        ("EleutherAI",),
+        "mit",
+        (
+            Release(
+                "sae-llama-3.1-8b-{size}",
+                "sae-llama-3.1-8b",
+                _d("2024-08-01"),
+                _sizes((2_148_007_936, "64x"), (1_074_003_968, "32x")),
+            ),
+        ),
+        weight=0.06,
+    ),
+    Family(
+        "speculator",
+        "text-gen",
+        (("text-generation", 1),),
+        TRANSFORMERS,
+        "mlp_speculator",
+        "MLPSpeculatorPreTrainedModel",
+        ("ibm-fms",),
+        "llama3",
+        (
+            Release(
+                "llama3-8b-accelerator", "llama3-8b-accelerator", _d("2024-05-01"), _sizes((805_306_368, ""))
+            ),
+        ),
+        weight=0.05,
     ),
     # --- encoders --------------------------------------------------------------------------------
     Family(

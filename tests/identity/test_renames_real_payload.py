@@ -35,10 +35,13 @@ RENAMES = {
     "teknium/OpenHermes-2.5-Mistral-7B": "teknium-org/OpenHermes-2.5-Mistral-7B",  # a base; transferred
     "tencent/HunyuanVideo": "tencent/hunyuanvideo",  # a case change of a model no card names
 }
-# cards naming a renamed base by its old name, and the size that base's name writes
+# cards naming a renamed base by its old name, and the exact published count of the architecture
+# that base's name points to (the recorded listing has no weight metadata for either base):
+# Qwen2.5-72B, 72,706,203,648 (its config.json, https://huggingface.co/Qwen/Qwen2.5-72B);
+# Mistral-7B-v0.1, 7,241,732,096 (safetensors total, https://huggingface.co/mistralai/Mistral-7B-v0.1)
 CHILDREN = {
-    "Nexusflow/Athene-V2-Chat": ("Qwen/Qwen2.5-72B-Instruct", 72_000_000_000),
-    "movaxbx/OpenHermes-Emojitron-001": ("teknium/OpenHermes-2.5-Mistral-7B", 7_000_000_000),
+    "Nexusflow/Athene-V2-Chat": ("Qwen/Qwen2.5-72B-Instruct", 72_706_203_648),
+    "movaxbx/OpenHermes-Emojitron-001": ("teknium/OpenHermes-2.5-Mistral-7B", 7_241_732_096),
 }
 
 

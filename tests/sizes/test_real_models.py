@@ -1,5 +1,6 @@
 """The size resolution on real Hub models whose size is published (tests/sizes/real_models.csv:
-model id, published parameter count, the model card, paper or announcement stating it).
+model id, parameter count, its precision (0: exact, a repository's total or computed from its
+config.json; else the rounding of a published figure), the source stating it).
 
 Each model is written into raw.hub_model_snapshots the way the Hub serves such a repository
 (scenario): full safetensors weights, a GGUF-only quantization, GPTQ/AWQ repos whose I32-packed
@@ -31,8 +32,8 @@ EXPECTED_SOURCE = {
     "awq": {"base_model"},
     "adapter": {"base_model"},
     "finetune_no_weights": {"base_model"},
-    "gptq_no_base": {"name"},
-    "name": {"name", "unknown"},
+    "gptq_no_base": {"known_base", "name"},
+    "name": {"known_base", "name", "unknown"},
 }
 
 
@@ -101,6 +102,8 @@ def test_every_model_has_a_published_source():
     for model in real_models():
         assert model["source_url"].startswith("https://"), model["model_id"]
         assert int(model["published_parameters"]) > 0
+        if int(model["precision"]) == 0:  # an exact count is never a nominal round figure
+            assert int(model["published_parameters"]) % 10_000_000 != 0, model["model_id"]
 
 
 def test_each_kind_of_repository_takes_its_path(resolved):
@@ -124,7 +127,7 @@ def test_sizes_read_from_names_are_close_to_the_published_ones(resolved):
     errors = [
         abs(resolved[m["model_id"]][0] - int(m["published_parameters"])) / int(m["published_parameters"])
         for m in real_models()
-        if resolved[m["model_id"]][1] == "name"
+        if resolved[m["model_id"]][1] in ("name", "known_base")
     ]
     print(
         f"real models: {len(errors)} sizes from names, median relative error {statistics.median(errors):.4f}"
@@ -134,10 +137,13 @@ def test_sizes_read_from_names_are_close_to_the_published_ones(resolved):
     assert max(errors) < 0.10
 
 
-def test_misleading_digits_give_no_size(resolved):
-    for model_id in ("mistralai/Mistral-Nemo-Instruct-2407", "microsoft/Phi-3-medium-4k-instruct"):
-        assert tuple(resolved[model_id][:2]) == (None, "unknown"), model_id
-    assert resolved["mistralai/Mixtral-8x7B-v0.1"][0] == 46_700_000_000
-    assert resolved["TheBloke/Mixtral-8x7B-Instruct-v0.1-GPTQ"][0] == 46_700_000_000
-    assert resolved["meta-llama/Llama-3.2-1B"][0] == 1_000_000_000
-    assert resolved["google/gemma-2-2b"][0] == 2_000_000_000
+def test_misleading_digits_give_no_size_and_known_architectures_their_exact_one(resolved):
+    # `2407` and `4k` are never sizes: these names give none, the known architecture gives the count
+    assert tuple(resolved["mistralai/Mistral-Nemo-Instruct-2407"][:2]) == (12_247_782_400, "known_base")
+    assert tuple(resolved["microsoft/Phi-3-medium-4k-instruct"][:2]) == (13_960_238_080, "known_base")
+    assert resolved["mistralai/Mixtral-8x7B-v0.1"][0] == 46_702_792_704
+    assert resolved["TheBloke/Mixtral-8x7B-Instruct-v0.1-GPTQ"][0] == 46_702_792_704
+    assert resolved["meta-llama/Llama-3.2-1B"][0] == 1_235_814_400
+    assert resolved["google/gemma-2-2b"][0] == 2_614_341_888
+    # a "7B" that is an SLM by the study's rule
+    assert tuple(resolved["epfl-llm/meditron-7b"][1:]) == ("known_base", "SLM")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 SLM_MAX_PARAMS = 7_000_000_000
 MIN_CLASS_AGREEMENT = 0.99
-SOURCES = {"safetensors", "gguf", "base_model", "name", "unknown"}
+SOURCES = {"safetensors", "gguf", "base_model", "known_base", "name", "unknown"}
 
 
 def true_class(pipeline: SizePipeline, model_id: str) -> str:

@@ -7,25 +7,41 @@
 --   2. gguf: `gguf.total` (not for adapters);
 --   3. base_model: the resolved size of the model's base(s), from `base_model:` tags (an
 --      adapter, quantization, fine-tune or merge is the size of what it derives from);
---   4. name: the size written in the repository name (macros/size_from_name.sql);
---   5. unknown.
+--   4. known_base: the exact published count of the architecture the model's name (or id)
+--      points to (seed known_model_sizes: `Llama-2-7b` is 6,738,415,616, not 7e9), before
+--      5. name: the size written in the repository name (macros/size_from_name.sql);
+--   6. unknown.
 -- Models and bases are keyed by model_uid (the Hub's `_id`): a base renamed since a tag named
--- it is the same model (int_model_lineage_edges.base_model_uid).
+-- it is the same model (int_model_lineage_edges.base_model_uid), sized as that model.
+-- A base no listing served and the Hub did not give is sized by the seed too (by its id or
+-- name), never by the nominal size its name writes.
+-- A repo that is not a model of the size it names (a sparse autoencoder, a draft head, a
+-- tiny random test repo: macros/size_repo_flags.sql) takes neither its base's size nor its
+-- name's: its own weights, else unknown.
 -- Step 3 is recursive: a base resolves by the same chain. It is unrolled over
 -- var('size_lineage_max_depth') levels (level k is exact for every model whose lineage is at
 -- most k deep), so a cycle (a card naming itself, two cards naming each other) cannot loop: a
 -- self-reference is dropped, a longer cycle stops at the last level. A base no listing served
 -- is read from raw.hub_model_details; a base the Hub does not have leaves step 3 empty.
--- Several bases (a merge): when the resolved sizes of the bases agree within
+-- Several bases: when the resolved sizes of the bases agree within
 -- var('size_merge_agreement') (default 10 %: the same size up to added tokens), the model
--- takes the largest; when they disagree (a passthrough or mixture-of-experts merge, whose size
--- is none of its bases'), the name decides, and only without a size in the name the largest
--- base size is used, with low confidence.
+-- takes the largest (alternatives: a merge of fine-tunes of one model). When they disagree and
+-- the bases are components (a vision-language model: a multimodal pipeline tag, or a base
+-- that is an image encoder), the sum: a vision tower plus a language model. Otherwise (a
+-- passthrough or mixture-of-experts merge, whose size is none of its bases') the name decides
+-- (its exact known size, else its nominal one), and only without one the largest base size is
+-- used, with low confidence. A base sized only by its name's nominal size yields to an exact
+-- known size of the model's own name.
 
 {{ config(materialized='table') }}
 
 {%- set max_depth = var('size_lineage_max_depth', 8) | int %}
 {%- set agreement = var('size_merge_agreement', 1.1) %}
+{%- set multimodal_tasks = [
+    'image-text-to-text', 'visual-question-answering', 'video-text-to-text', 'image-to-text',
+    'any-to-any', 'document-question-answering'
+] %}
+{%- set image_encoder = "'(^|[^a-z0-9])(vit|clip|siglip2?|dinov2|internvit|eva02)([^a-z]|$)'" %}
 
 with
 
@@ -35,10 +51,17 @@ models as (
 
 ),
 
+known_sizes as (
+
+    select * from {{ ref('known_model_sizes') }}
+
+),
+
 edges as (
 
     select
         relation,
+        base_model_id,
         model_uid as model_key,
         base_model_uid as base_key
 
@@ -53,7 +76,9 @@ edge_counts as (
     select
         model_key,
         count(*) as n_declared_bases,
-        bool_or(relation = 'adapter') as declares_adapter_relation
+        bool_or(relation = 'adapter') as declares_adapter_relation,
+        bool_or(regexp_matches({{ size_name_of('base_model_id') }}, {{ image_encoder }}))
+            as has_image_encoder_base
 
     from edges
 
@@ -61,18 +86,90 @@ edge_counts as (
 
 ),
 
+-- every model, and every base no record describes (sized by the seed only); such a base's
+-- key is the one int_model_lineage_edges gives it (its name lower-cased)
+subjects as (
+
+    select
+        model_uid as model_key,
+        model_id,
+        true as is_hub_model
+
+    from models
+
+    union all
+
+    select
+        base_key as model_key,
+        min(base_model_id) as model_id,
+        false as is_hub_model
+
+    from edges
+
+    where base_key not in (select models.model_uid from models)
+
+    group by base_key
+
+),
+
+-- the seed row a model's id names, else the first whose name pattern its name matches
+known_matches as (
+
+    select
+        subjects.model_key,
+        known_sizes.total_parameters as known_parameter_count,
+        -- a rounded published figure (`6.74B`) is not an exact count: lower confidence
+        known_sizes.precision * 100 <= known_sizes.total_parameters as known_is_exact
+
+    from subjects
+
+    inner join known_sizes
+        on
+            lower(subjects.model_id) = lower(known_sizes.repo_id)
+            or (
+                contains({{ size_name_of('subjects.model_id') }}, known_sizes.name_contains)
+                and regexp_matches(
+                    {{ size_name_of('subjects.model_id') }}, known_sizes.name_pattern
+                )
+            )
+
+    qualify row_number() over (
+        partition by subjects.model_key
+        order by
+            lower(subjects.model_id) = lower(known_sizes.repo_id) desc,
+            known_sizes.precedence asc,
+            length(known_sizes.name_pattern) desc,
+            known_sizes.repo_id asc
+    ) = 1
+
+),
+
 nodes as (
 
     select
-        models.model_uid,
-        models.model_id,
-        models.has_packed_weights,
-        models.name_parameter_count,
+        subjects.model_id,
+        subjects.is_hub_model,
+        subjects.model_key,
+        coalesce(models.has_packed_weights, false) as has_packed_weights,
         models.name_size_pattern,
-        models.model_uid as model_key,
         coalesce(edge_counts.n_declared_bases, 0) as n_declared_bases,
-        models.is_adapter_by_tags
+        coalesce(models.is_adapter_by_tags, false)
         or coalesce(edge_counts.declares_adapter_relation, false) as is_adapter,
+        coalesce(
+            {{ size_is_not_a_model('subjects.model_id', 'models.tags', 'models.library_name') }},
+            false
+        ) as is_not_a_model,
+        coalesce(models.pipeline_tag in (
+            {%- for task in multimodal_tasks %}
+                '{{ task }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        ), false)
+        or coalesce(edge_counts.has_image_encoder_base, false) as bases_are_components,
+        case
+            when subjects.is_hub_model then models.name_parameter_count
+        end as name_parameter_count,
+        known_matches.known_parameter_count,
+        coalesce(known_matches.known_is_exact, false) as known_is_exact,
         case
             when
                 not models.is_adapter_by_tags
@@ -87,10 +184,16 @@ nodes as (
                 then 'gguf'
         end as own_source
 
-    from models
+    from subjects
+
+    left join models
+        on subjects.is_hub_model and subjects.model_key = models.model_uid
 
     left join edge_counts
-        on models.model_uid = edge_counts.model_key
+        on subjects.model_key = edge_counts.model_key
+
+    left join known_matches
+        on subjects.model_key = known_matches.model_key
 
 ),
 
@@ -101,12 +204,30 @@ own_counts as (
         case nodes.own_source
             when 'safetensors' then models.safetensors_total
             when 'gguf' then models.gguf_total
-        end as own_parameter_count
+        end as own_parameter_count,
+        -- what the name says: the exact known size, else the nominal one; nothing for a repo
+        -- that is not a model of the size it names
+        case
+            when not nodes.is_not_a_model
+                then coalesce(nodes.known_parameter_count, nodes.name_parameter_count)
+        end as named_parameter_count,
+        case
+            when nodes.is_not_a_model then null
+            when nodes.known_parameter_count is not null then 'known_base'
+            when nodes.name_parameter_count is not null then 'name'
+        end as named_source,
+        case
+            when nodes.is_not_a_model then null
+            when nodes.known_parameter_count is not null and nodes.known_is_exact
+                then 'known_base'
+            when nodes.known_parameter_count is not null then 'known_rounded'
+            when nodes.name_parameter_count is not null then 'name'
+        end as named_origin
 
     from nodes
 
-    inner join models
-        on nodes.model_uid = models.model_uid
+    left join models
+        on nodes.is_hub_model and nodes.model_key = models.model_uid
 
 ),
 
@@ -118,13 +239,11 @@ level_0 as (
         name_parameter_count as nominal_parameter_count,
         0 as lineage_depth,
         false as bases_disagree,
-        coalesce(own_parameter_count, name_parameter_count) as parameter_count,
-        coalesce(own_source, case when name_parameter_count is not null then 'name' end)
-            as parameter_source,
-        coalesce(own_source, case when name_parameter_count is not null then 'name' end)
-            as origin_source,
+        coalesce(own_parameter_count, named_parameter_count) as parameter_count,
+        coalesce(own_source, named_source) as parameter_source,
+        coalesce(own_source, named_origin) as origin_source,
         case
-            when own_parameter_count is not null or name_parameter_count is not null
+            when own_parameter_count is not null or named_parameter_count is not null
                 then model_id
         end as resolved_from
 
@@ -133,7 +252,8 @@ level_0 as (
 ),
 
 {% for level in range(1, max_depth + 1) %}
--- level {{ level }}: bases resolved at level {{ level - 1 }}; the largest resolved base kept
+-- level {{ level }}: bases resolved at level {{ level - 1 }}; the largest resolved base kept,
+-- with the smallest and the sum of them all
 bases_{{ level }} as (
 
     select
@@ -143,6 +263,7 @@ bases_{{ level }} as (
         base.resolved_from,
         base.lineage_depth,
         min(base.parameter_count) over (partition by edges.model_key) as smallest_base_count,
+        sum(base.parameter_count) over (partition by edges.model_key) as summed_base_count,
         max(base.nominal_parameter_count) over (partition by edges.model_key)
             as base_nominal_parameter_count
 
@@ -160,50 +281,45 @@ bases_{{ level }} as (
 
 ),
 
-level_{{ level }} as (
+chosen_{{ level }} as (
 
     select
         own_counts.model_key,
-        case
-            when own_counts.own_parameter_count is not null then own_counts.own_parameter_count
-            when base.smallest_base_count * {{ agreement }} >= base.parameter_count
-                then base.parameter_count
-            when own_counts.name_parameter_count is not null
-                then own_counts.name_parameter_count
-            else base.parameter_count
-        end as parameter_count,
-        case
-            when own_counts.own_parameter_count is not null then own_counts.own_source
-            when base.smallest_base_count * {{ agreement }} >= base.parameter_count
-                then 'base_model'
-            when own_counts.name_parameter_count is not null then 'name'
-            when base.parameter_count is not null then 'base_model'
-        end as parameter_source,
-        case
-            when own_counts.own_parameter_count is not null then own_counts.own_source
-            when base.smallest_base_count * {{ agreement }} >= base.parameter_count
-                then base.origin_source
-            when own_counts.name_parameter_count is not null then 'name'
-            else base.origin_source
-        end as origin_source,
-        case
-            when own_counts.own_parameter_count is not null then own_counts.model_id
-            when base.smallest_base_count * {{ agreement }} >= base.parameter_count
-                then base.resolved_from
-            when own_counts.name_parameter_count is not null then own_counts.model_id
-            else base.resolved_from
-        end as resolved_from,
-        case
-            when own_counts.own_parameter_count is not null then 0
-            when base.smallest_base_count * {{ agreement }} >= base.parameter_count
-                then base.lineage_depth + 1
-            when own_counts.name_parameter_count is not null then 0
-            when base.parameter_count is not null then base.lineage_depth + 1
-        end as lineage_depth,
+        own_counts.model_id,
+        own_counts.own_parameter_count,
+        own_counts.own_source,
+        own_counts.named_parameter_count,
+        own_counts.named_source,
+        own_counts.named_origin,
+        own_counts.name_parameter_count,
+        base.parameter_count as largest_base_count,
+        base.summed_base_count,
+        base.origin_source as base_origin_source,
+        base.resolved_from as base_resolved_from,
+        base.lineage_depth as base_lineage_depth,
+        base.base_nominal_parameter_count,
         coalesce(base.smallest_base_count * {{ agreement }} < base.parameter_count, false)
             as bases_disagree,
-        coalesce(own_counts.name_parameter_count, base.base_nominal_parameter_count)
-            as nominal_parameter_count
+        case
+            when own_counts.own_parameter_count is not null then 'own'
+            when own_counts.is_not_a_model or base.parameter_count is null then
+                case when own_counts.named_parameter_count is not null then 'named' end
+            -- a base sized by its name's nominal size yields to the exact known size
+            when
+                base.origin_source = 'name'
+                and own_counts.named_source = 'known_base'
+                then 'named'
+            -- a vision-language model's language-model base is one of its components: the
+            -- known size of the whole, when its name gives one, beats it
+            when
+                own_counts.bases_are_components
+                and own_counts.named_source = 'known_base'
+                then 'named'
+            when base.smallest_base_count * {{ agreement }} >= base.parameter_count then 'base'
+            when own_counts.bases_are_components then 'components'
+            when own_counts.named_parameter_count is not null then 'named'
+            else 'largest'
+        end as choice
 
     from own_counts
 
@@ -211,18 +327,60 @@ level_{{ level }} as (
         on own_counts.model_key = base.model_key
 
 ),
+
+level_{{ level }} as (
+
+    select
+        model_key,
+        case choice
+            when 'own' then own_parameter_count
+            when 'named' then named_parameter_count
+            when 'components' then summed_base_count
+            when 'base' then largest_base_count
+            when 'largest' then largest_base_count
+        end as parameter_count,
+        case choice
+            when 'own' then own_source
+            when 'named' then named_source
+            when 'components' then 'base_model'
+            when 'base' then 'base_model'
+            when 'largest' then 'base_model'
+        end as parameter_source,
+        case choice
+            when 'own' then own_source
+            when 'named' then named_origin
+            when 'components' then base_origin_source
+            when 'base' then base_origin_source
+            when 'largest' then base_origin_source
+        end as origin_source,
+        case
+            when choice in ('own', 'named') then model_id
+            when choice in ('components', 'base', 'largest') then base_resolved_from
+        end as resolved_from,
+        case
+            when choice in ('own', 'named') then 0
+            when choice in ('components', 'base', 'largest') then base_lineage_depth + 1
+        end as lineage_depth,
+        bases_disagree and coalesce(choice, '') != 'components' as bases_disagree,
+        coalesce(name_parameter_count, base_nominal_parameter_count) as nominal_parameter_count
+
+    from chosen_{{ level }}
+
+),
 {% endfor %}
 
 resolved as (
 
     select
-        own_counts.model_uid,
+        own_counts.model_key as model_uid,
         own_counts.model_id,
         own_counts.is_adapter,
         own_counts.has_packed_weights,
+        own_counts.is_not_a_model,
         own_counts.own_source,
         own_counts.own_parameter_count,
         own_counts.name_parameter_count,
+        own_counts.known_parameter_count,
         own_counts.name_size_pattern,
         own_counts.n_declared_bases,
         final.parameter_count,
@@ -238,6 +396,8 @@ resolved as (
     inner join level_{{ max_depth }} as final
         on own_counts.model_key = final.model_key
 
+    where own_counts.is_hub_model
+
 )
 
 select
@@ -251,19 +411,22 @@ select
     own_source,
     own_parameter_count,
     name_parameter_count,
+    known_parameter_count,
     name_size_pattern,
     n_declared_bases,
     bases_disagree,
     is_adapter,
     has_packed_weights,
+    is_not_a_model,
     case
         when parameter_source in ('safetensors', 'gguf') then 'high'
+        when parameter_source = 'known_base' and origin_source = 'known_base' then 'medium'
         when
             parameter_source = 'base_model'
-            and origin_source in ('safetensors', 'gguf')
+            and origin_source in ('safetensors', 'gguf', 'known_base')
             and not bases_disagree
             then 'medium'
-        when parameter_source in ('base_model', 'name') then 'low'
+        when parameter_source in ('base_model', 'known_base', 'name') then 'low'
         else 'none'
     end as parameter_confidence
 

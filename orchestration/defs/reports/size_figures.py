@@ -33,11 +33,12 @@ from orchestration.names import PIPELINE_TAG_LISTING_PREFIX, TOP_LISTING
 
 SIZE_COVERAGE_FILE = "size_resolution_coverage.png"
 # The resolution chain's order, and a colour per source (Okabe-Ito; unknown in grey).
-SIZE_SOURCES = ("safetensors", "gguf", "base_model", "name", "unknown")
+SIZE_SOURCES = ("safetensors", "gguf", "base_model", "known_base", "name", "unknown")
 SOURCE_COLORS = {
     "safetensors": "#0072B2",
     "gguf": "#56B4E9",
     "base_model": "#009E73",
+    "known_base": "#CC79A7",
     "name": "#E69F00",
     "unknown": "#BDBDBD",
 }
@@ -45,6 +46,7 @@ SOURCE_LABELS = {
     "safetensors": "safetensors.total",
     "gguf": "gguf.total",
     "base_model": "base model (base_model: tags)",
+    "known_base": "published count of the named architecture",
     "name": "size written in the name",
     "unknown": "unknown",
 }

@@ -1,6 +1,6 @@
 -- How each listing's models got their size: per snapshot date, listing and size source
--- (safetensors, gguf, base_model, name, unknown), the share of the listing's models and of its
--- 30-day downloads (int_model_sizes, through int_model_snapshots__classified).
+-- (safetensors, gguf, base_model, known_base, name, unknown), the share of the listing's models
+-- and of its 30-day downloads (int_model_sizes, through int_model_snapshots__classified).
 
 with
 
