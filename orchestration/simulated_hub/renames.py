@@ -6,8 +6,9 @@ Cards written before the rename keep naming the old name in their `base_model:` 
 
 `plan_renames` picks, for each configured day, one model of each kind among the models most
 downloaded the day before (so the daily top listings see them), the first of each day among
-models other cards name as their base. Everything follows from the world's seed: the same
-config gives the same events, which are the ground truth tests read.
+models other cards name as their base, preferably one a weightless child takes its size from.
+Everything follows from the world's seed: the same config gives the same events, which are the
+ground truth tests read.
 """
 
 from collections.abc import Callable, Iterable
@@ -64,13 +65,15 @@ def plan_renames(
     name_of: Callable[[int], str],
     object_id: Callable[[int], str],
     is_named_base: Callable[[int], bool],
+    lends_its_size: Callable[[int], bool],
     is_user_owned: Callable[[int], bool],
     taken: set[str],
 ) -> list[RenameEvent]:
     """The rename events of `days`: one per kind and day, each model renamed at most once.
 
     `ranked_on(day)` gives model indices by downloads on `day`; `is_named_base(i)` says whether
-    another card names model i in a `base_model:` tag; `is_user_owned(i)` whether a user (not an
+    another card names model i in a `base_model:` tag, `lends_its_size(i)` whether one of those
+    cards' models can only take its size from model i; `is_user_owned(i)` whether a user (not an
     organisation) owns it; `taken` holds every name lower-cased."""
     events: list[RenameEvent] = []
     used: set[int] = set()
@@ -79,8 +82,11 @@ def plan_renames(
         rng = np.random.default_rng([seed, day.toordinal()])
         order = [pool[k] for k in rng.permutation(len(pool))]
         for n, kind in enumerate(KINDS):
-            # the day's first rename is a base other cards name: their tags keep its old name
+            # the day's first rename is a base other cards name: their tags keep its old name;
+            # better, a base one of them takes its size from
             wanted = [i for i in order if i not in used and (n > 0 or is_named_base(i))]
+            if n == 0 and any(lends_its_size(i) for i in wanted):
+                wanted = [i for i in wanted if lends_its_size(i)]
             # a case change needs letters in the name
             wanted = [i for i in wanted if kind != CASE_CHANGE or name_of(i).swapcase() != name_of(i)]
             # a transfer moves a user's repository to an organisation

@@ -126,7 +126,18 @@ class SyntheticWorld:
         """Every rename of `WorldConfig.rename_days`, in day order: the ground truth of names."""
         if self._renames is None:
             t = self._t
-            named_bases = set(np.unique(t.parents[t.declared & ~t.ghost]).tolist()) - {-1}
+            named = t.declared & ~t.ghost
+            named_bases = set(np.unique(t.parents[named]).tolist()) - {-1}
+            # A child with no weights of its own and no digit in its name can only take its size
+            # from the base it names: renaming such a base tests that the old name still lends it.
+            weightless = named & ((t.formats & (g.SAFETENSORS | g.GGUF_FILE)) == 0)
+            lenders = {
+                int(parent)
+                for i in np.flatnonzero(weightless).tolist()
+                if not any(c.isdigit() for c in str(t.ids[i]).partition("/")[2])
+                for parent in np.atleast_1d(t.parents[i]).tolist()
+                if parent >= 0
+            }
             # generation lists organisations first among the authors (generation.draw_authors)
             n_orgs = len({org for f in tx.FAMILIES for org in f.orgs} | {q[0] for q in tx.QUANTIZERS})
             events = plan_renames(
@@ -136,6 +147,7 @@ class SyntheticWorld:
                 lambda i: str(t.ids[i]),
                 self.object_id,
                 lambda i: i in named_bases,
+                lambda i: i in lenders,
                 lambda i: int(t.author[i]) >= n_orgs,
                 {str(name).lower() for name in t.ids.tolist()},
             )

@@ -43,7 +43,7 @@ SNAPSHOT_DAYS = [day for day in CALENDAR_DAYS if day != MISSED_DAY]
 TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = 1000, 200, 2, 500
 # A small world: its top 1,000 reach down to models that leave the listing within days, so the
 # survival curves have exits to check, not only censored models.
-N_MODELS = 2000
+N_MODELS = 1500
 
 # int_hub_models, int_model_names: every model known and its names, incremental too (the size
 # resolution reads them).

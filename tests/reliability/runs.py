@@ -35,8 +35,9 @@ LISTING_SIZES = {
 }
 # A recognisable token: any trace of it outside the Authorization header is a leak.
 PLANTED_TOKEN = "hf_PLANTEDsecretTOKENforRELIABILITYtests0123"
-# Columns that legitimately differ between two runs of the same day.
-VOLATILE_COLUMNS = {"fetched_at", "started_at", "finished_at", "claimed_at"}
+# Columns that legitimately differ between two runs of the same day: when a run fetched, started
+# or finished, wall-clock times a rerun moves forward.
+VOLATILE_COLUMNS = {"fetched_at", "started_at", "finished_at", "claimed_at", "last_finished_at"}
 RUN_TIMEOUT_S = 300
 MARTS = ("class_split", "tags_by_class", "slm_share_by_creation_month", "download_share_by_creation_month")
 
