@@ -1,6 +1,6 @@
 """The simulated Hub for the benchmarks, in a process of its own: one world, several endpoints.
 
-The CLI (`python -m orchestration.simulated_hub serve`) has no latency setting and serves one
+The CLI (`python -m simulated_hub serve`) has no latency setting and serves one
 endpoint; the benchmarks need a fixed per-request latency, a small rate-limit window for one
 sub-run, a 100-per-page Hub for the study's baseline, and a way to read the server's request counts
 and memory. This module starts `SimulatedHub`s (the project's server, unchanged) over one
@@ -119,8 +119,8 @@ def _server_stats(hubs: Mapping, generation_s: float) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from orchestration.simulated_hub.server import SimulatedHub
-    from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+    from simulated_hub.server import SimulatedHub
+    from simulated_hub.world import SyntheticWorld, WorldConfig
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-models", type=int, required=True)

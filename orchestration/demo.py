@@ -17,8 +17,8 @@ import dagster as dg
 
 from orchestration.date_range_runs import contiguous_ranges, materialize_date_range
 from orchestration.instance import prepare_dagster_home
-from orchestration.local_hub import simulated_hub_process
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
+from simulated_hub.process import simulated_hub_process
 
 DEMO_END = date(2025, 1, 8)  # the day the real recorded listing in ../shared was taken
 

@@ -7,9 +7,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from orchestration.demo import DEMO_END
 from orchestration.instance import prepare_dagster_home
-from orchestration.local_hub import simulated_hub_process
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, warehouse_dir_from_env
 
 
@@ -30,6 +28,10 @@ def main() -> None:
     command += ["-m", "orchestration.definitions"]
     with ExitStack() as stack:
         if args.demo:
+            # The simulated Hub lives beside the product (a source checkout), not in its image.
+            from orchestration.demo import DEMO_END
+            from simulated_hub.process import simulated_hub_process
+
             env["SLM_OBS_HUB_ENDPOINT"] = stack.enter_context(
                 simulated_hub_process(n_models=args.n_models, today=DEMO_END)
             )

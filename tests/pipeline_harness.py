@@ -12,8 +12,8 @@ import dagster as dg
 import duckdb
 
 from orchestration.instance import prepare_dagster_home
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld, WorldConfig
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from orchestration.date_range_runs import materialize_date_range
 from orchestration.defs.hub.hub_client import HubClientResource
 from orchestration.defs.hub.listings import EXPANDED_FIELDS
 from orchestration.markdown import escape_markdown
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.world import SyntheticWorld
 from tests.conftest import REPO_ROOT
 from tests.pipeline_harness import (
     WHOLE_PIPELINE_DAYS,

@@ -12,10 +12,10 @@ import pytest
 
 from orchestration.defs.hub import census
 from orchestration.defs.hub.hub_client import HubClientResource
-from orchestration.simulated_hub.faults import FaultPlan
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
 from orchestration.warehouse import WarehouseResource
+from simulated_hub.faults import FaultPlan
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld, WorldConfig
 
 DAY = date(2025, 1, 8)
 N_MODELS, PAGE_SIZE, PAGES_PER_PART = 2_500, 200, 4

@@ -166,7 +166,33 @@ def test_the_build_context_holds_what_the_dockerfile_copies_and_nothing_private(
         "docker-compose.yml",
     ]
     assert [path for path in private if in_build_context(path)] == []
-    assert not [path for path in context if path.startswith(("tests/", "docs/", ".ci/"))]
+    assert not [path for path in context if path.startswith(("tests/", "docs/", ".ci/", "bench/"))]
+    # The simulated Hub is a test and demo instrument beside the product, never in its image.
+    assert (REPO_ROOT / "simulated_hub" / "world.py").exists()
+    assert not [path for path in context if path.startswith("simulated_hub/")]
+
+
+def test_the_production_code_location_loads_without_the_simulated_hub(tmp_path):
+    """What the image holds is enough: the Definitions load with the simulated Hub unimportable."""
+    script = (
+        "import sys\n"
+        "sys.modules['simulated_hub'] = None  # any import of it raises ImportError\n"
+        "from orchestration.definitions import defs\n"
+        "assert defs().resolve_job_def('daily_snapshot')\n"
+        "import orchestration.dev, orchestration.sql_shell, orchestration.rebuild\n"
+        "print('loaded')\n"
+    )
+    env = {**os.environ, "SLM_OBS_WAREHOUSE_DIR": str(tmp_path), "DAGSTER_HOME": str(tmp_path)}
+    loaded = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", script],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    assert loaded.stdout.strip().endswith("loaded")
 
 
 def test_the_dbt_parse_step_runs_as_written(tmp_path):

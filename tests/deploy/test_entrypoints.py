@@ -26,8 +26,8 @@ import pytest
 import yaml
 from dagster_graphql import DagsterGraphQLClient
 
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.conftest import REPO_ROOT, free_port
 from tests.deploy.conftest import DEPLOY_DIR, VENV_BIN, PostgresServer, running, wait_until
 

@@ -27,7 +27,7 @@ import pytest
 
 from orchestration.date_range_runs import contiguous_ranges, materialize_date_range
 from orchestration.defs.transform.assets import WINDOW_END_ENV, WINDOW_START_ENV
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.conftest import REPO_ROOT
 from tests.pipeline_harness import ListingSizes, simulated_pipeline
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.world import SyntheticWorld
 
 
 @dataclass

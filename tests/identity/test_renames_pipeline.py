@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 from orchestration.date_range_runs import materialize_date_range
-from orchestration.simulated_hub.renames import KINDS, RenameEvent
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.renames import KINDS, RenameEvent
+from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.pipeline_harness import ListingSizes, simulated_pipeline
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3000)]

@@ -19,9 +19,9 @@ import pytest
 
 from orchestration.defs.hub.assets import hub_model_snapshots
 from orchestration.defs.hub.hub_client import HubClientResource
-from orchestration.simulated_hub.recorded import RecordedCatalog
-from orchestration.simulated_hub.server import SimulatedHub
 from orchestration.warehouse import WarehouseResource
+from simulated_hub.recorded import RecordedCatalog
+from simulated_hub.server import SimulatedHub
 from tests.conftest import shared_file
 from tests.history.conftest import run_dbt
 

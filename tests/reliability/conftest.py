@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.reliability.hostile import HostileRun
 from tests.reliability.runs import DAY, WORLD_MODELS, RecordingHub, ReferenceRun, pipeline_env, start_job
 

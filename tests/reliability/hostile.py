@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from orchestration.simulated_hub.recorded import RecordedCatalog
+from simulated_hub.recorded import RecordedCatalog
 from tests.reliability.runs import DAY, JobProcess, RecordingHub, listening_addresses, pipeline_env, start_job
 
 HOSTILE_TAGS = [

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.instance import prepare_dagster_home
-from orchestration.simulated_hub.server import SimulatedHub
+from simulated_hub.server import SimulatedHub
 from tests.conftest import REPO_ROOT
 
 DAY = date(2025, 1, 8)

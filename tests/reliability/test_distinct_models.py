@@ -16,10 +16,10 @@ import pytest
 
 from orchestration.defs.hub.assets import hub_model_snapshots
 from orchestration.defs.hub.hub_client import HubClientResource
-from orchestration.simulated_hub.faults import FaultPlan
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld
 from orchestration.warehouse import WarehouseResource
+from simulated_hub.faults import FaultPlan
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld
 from tests.reliability.runs import DAY
 
 TOP_N = 500

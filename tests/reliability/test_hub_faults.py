@@ -19,9 +19,9 @@ import pytest
 from orchestration.defs.hub.assets import hub_model_snapshots
 from orchestration.defs.hub.hub_client import HubClientResource
 from orchestration.defs.hub.raw_store import SPOOL_DIRNAME, archived_dates
-from orchestration.simulated_hub.faults import FaultPlan
-from orchestration.simulated_hub.server import SimulatedHub
 from orchestration.warehouse import WarehouseResource
+from simulated_hub.faults import FaultPlan
+from simulated_hub.server import SimulatedHub
 from tests.reliability.runs import DAY
 
 PREVIOUS_DAY = DAY - timedelta(days=1)

@@ -28,7 +28,7 @@ from orchestration.defs.hub.raw_store import (
     archived_dates,
     partition_dir,
 )
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.world import SyntheticWorld
 from tests.reliability.runs import (
     DAY,
     GatedCatalog,

@@ -4,7 +4,7 @@ import ast
 import dataclasses
 import re
 
-from orchestration.simulated_hub.faults import FaultPlan
+from simulated_hub.faults import FaultPlan
 from tests.conftest import REPO_ROOT
 
 DOC = REPO_ROOT / "docs" / "reliability.md"

@@ -239,7 +239,7 @@ def test_the_simulated_hub_cli_binds_loopback(tmp_path):
         [
             sys.executable,
             "-m",
-            "orchestration.simulated_hub",
+            "simulated_hub",
             "serve",
             "--n-models",
             "100",

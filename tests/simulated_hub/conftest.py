@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.conftest import environment_missing
 
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")

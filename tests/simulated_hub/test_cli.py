@@ -1,4 +1,4 @@
-"""`python -m orchestration.simulated_hub serve`: announces itself, serves, stops on a signal."""
+"""`python -m simulated_hub serve`: announces itself, serves, stops on a signal."""
 
 import json
 import signal
@@ -13,7 +13,7 @@ from tests.simulated_hub.conftest import REPO_ROOT, recording_path
 
 def serve(*args: str) -> tuple[subprocess.Popen, dict]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.simulated_hub", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "simulated_hub", "serve", "--port", "0", *args],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,

@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.world import SyntheticWorld
 from tests.simulated_hub.conftest import TODAY, recording_path
 
 SIZE_IN_NAME = re.compile(r"(?i)(?<![a-z0-9.])(\d+(?:\.\d+)?)([bm])(?![a-z0-9])")

@@ -7,8 +7,8 @@ import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import BadRequestError, RepositoryNotFoundError
 
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld
 from tests.simulated_hub.conftest import TODAY
 
 

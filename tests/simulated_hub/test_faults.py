@@ -9,9 +9,9 @@ from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import hf_raise_for_status, http_backoff
 
-from orchestration.simulated_hub.faults import FaultPlan
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.faults import FaultPlan
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld
 from tests.simulated_hub.conftest import TODAY
 
 

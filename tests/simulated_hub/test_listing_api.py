@@ -16,9 +16,9 @@ import pytest
 from huggingface_hub import HfApi, ModelInfo
 
 from orchestration.defs.hub.listings import EXPANDED_FIELDS
-from orchestration.simulated_hub.hub_json import DEFAULT_LISTING_FIELDS, FULL_LISTING_FIELDS
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.hub_json import DEFAULT_LISTING_FIELDS, FULL_LISTING_FIELDS
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld
 from tests.simulated_hub.conftest import TODAY
 
 # What the pipeline expands, so these tests exercise the exact request it sends.

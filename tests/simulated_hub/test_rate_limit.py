@@ -4,8 +4,8 @@ import httpx2
 from huggingface_hub import HfApi
 from huggingface_hub.utils import parse_ratelimit_headers
 
-from orchestration.simulated_hub.server import FixedWindowRateLimiter, SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.server import FixedWindowRateLimiter, SimulatedHub
+from simulated_hub.world import SyntheticWorld
 from tests.simulated_hub.conftest import TODAY
 
 

@@ -8,8 +8,8 @@ import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import RepositoryNotFoundError
 
-from orchestration.simulated_hub.recorded import RecordedCatalog
-from orchestration.simulated_hub.server import SimulatedHub
+from simulated_hub.recorded import RecordedCatalog
+from simulated_hub.server import SimulatedHub
 from tests.simulated_hub.conftest import recording_path
 
 DAY = date(2025, 1, 8)

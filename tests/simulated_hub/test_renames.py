@@ -14,9 +14,9 @@ import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import RepositoryNotFoundError
 
-from orchestration.simulated_hub.renames import KINDS
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.renames import KINDS
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld, WorldConfig
 
 RENAME_DAYS = (date(2025, 1, 3), date(2025, 1, 6))
 TOP_N = 400

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.simulated_hub.conftest import REPO_ROOT, TODAY
 
 WEIGHT_FIELDS = ["safetensors", "gguf", "tags", "library_name", "pipeline_tag"]
@@ -45,7 +45,7 @@ def test_worlds_are_identical_across_processes():
     """Python salts string hashes per process: the world must not depend on them."""
     script = (
         "import hashlib, json; from datetime import date;"
-        "from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig;"
+        "from simulated_hub.world import SyntheticWorld, WorldConfig;"
         "w = SyntheticWorld(WorldConfig(n_models=3000)); d = date(2025, 1, 8);"
         "page = w.listing_items(w.listing(d)[:500].tolist(), d, None, True);"
         "print(hashlib.sha256(json.dumps([w.model_ids.tolist(), page]).encode()).hexdigest())"

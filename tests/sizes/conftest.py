@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.simulated_hub.world import SyntheticWorld
+from simulated_hub.world import SyntheticWorld
 from tests.pipeline_harness import WHOLE_PIPELINE_DAYS, WHOLE_PIPELINE_SIZES, PipelineRun
 
 DAYS = list(WHOLE_PIPELINE_DAYS)

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from orchestration.defs.hub.base_model_details import missing_base_ids
-from orchestration.simulated_hub.tags import GHOST_SUFFIX
+from simulated_hub.tags import GHOST_SUFFIX
 from tests.sizes.conftest import DAYS, TOP_N, SizePipeline
 
 pytestmark = pytest.mark.slow

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from orchestration.simulated_hub.catalog import Catalog, ListingQuery
-from orchestration.simulated_hub.hub_json import (
+from simulated_hub.catalog import Catalog, ListingQuery
+from simulated_hub.hub_json import (
     EXPAND_PROPERTIES,
     MODEL_INFO_ONLY_EXPAND,
     SORT_FIELDS,

@@ -24,9 +24,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from orchestration.simulated_hub.api import ApiError, listing_page, parse_expand, parse_listing_request
-from orchestration.simulated_hub.catalog import Catalog
-from orchestration.simulated_hub.faults import FAULT_ORDER, FaultPlan, due
+from simulated_hub.api import ApiError, listing_page, parse_expand, parse_listing_request
+from simulated_hub.catalog import Catalog
+from simulated_hub.faults import FAULT_ORDER, FaultPlan, due
 
 logger = logging.getLogger(__name__)
 

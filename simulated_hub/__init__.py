@@ -4,5 +4,5 @@
 - `recorded.RecordedCatalog.from_file(path)`: a recorded real listing, served verbatim.
 - `server.SimulatedHub(catalog, ...)`: the HTTP server (127.0.0.1, free port), used as a context
   manager; `faults.FaultPlan` makes it misbehave deterministically.
-- `python -m orchestration.simulated_hub serve`: the same, from the command line.
+- `python -m simulated_hub serve`: the same, from the command line.
 """

@@ -14,12 +14,12 @@ from datetime import date
 
 @contextmanager
 def simulated_hub_process(n_models: int, today: date, quota: int = 1_000_000) -> Iterator[str]:
-    """Run `python -m orchestration.simulated_hub serve` and yield its endpoint template."""
+    """Run `python -m simulated_hub serve` and yield its endpoint template."""
     hub = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "orchestration.simulated_hub",
+            "simulated_hub",
             "serve",
             "--port",
             "0",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from orchestration.simulated_hub.taxonomy import ADAPTER, BASE, FINETUNE, GGUF, GPTQ, QUANTIZED
+from simulated_hub.taxonomy import ADAPTER, BASE, FINETUNE, GGUF, GPTQ, QUANTIZED
 
 WRONG_SIZE_RATE = 0.04  # community names that write another size than the true one
 MAX_NAME_LENGTH = 96  # the Hub's limit on a repository name

@@ -18,10 +18,10 @@ from datetime import date
 
 import numpy as np
 
-from orchestration.simulated_hub import taxonomy as tx
-from orchestration.simulated_hub.hub_json import epoch_seconds
-from orchestration.simulated_hub.lifecycle import MIN_TAIL_RATE, SECONDS_PER_DAY, creation_days
-from orchestration.simulated_hub.names import make_unique, model_names, user_names, written_sizes
+from simulated_hub import taxonomy as tx
+from simulated_hub.hub_json import epoch_seconds
+from simulated_hub.lifecycle import MIN_TAIL_RATE, SECONDS_PER_DAY, creation_days
+from simulated_hub.names import make_unique, model_names, user_names, written_sizes
 
 DOUBLING_DAYS = 365.0  # the Hub's model count doubles about every year
 OFFICIAL_PER_SIZE = 2  # an organisation publishes each size of a release once or twice (base, variant)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from orchestration.simulated_hub import generation as g
-from orchestration.simulated_hub import taxonomy as tx
+from simulated_hub import generation as g
+from simulated_hub import taxonomy as tx
 
 GHOST_SUFFIX = "-private"  # a declared base absent from the world: its parent's id + this suffix
 CARD_FLAG_TAGS: tuple[tuple[int, tuple[str, ...]], ...] = (

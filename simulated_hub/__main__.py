@@ -1,4 +1,4 @@
-"""`python -m orchestration.simulated_hub serve`: run the simulated Hub in the foreground.
+"""`python -m simulated_hub serve`: run the simulated Hub in the foreground.
 
 Prints one JSON line, `{"base_url": ..., "endpoint_template": ...}`, once listening, then serves
 until SIGINT or SIGTERM. Binds 127.0.0.1 only.
@@ -10,15 +10,13 @@ import signal
 import threading
 from datetime import date
 
-from orchestration.simulated_hub.server import SimulatedHub
-from orchestration.simulated_hub.world import SyntheticWorld, WorldConfig
+from simulated_hub.server import SimulatedHub
+from simulated_hub.world import SyntheticWorld, WorldConfig
 
 
 def main(argv: list[str] | None = None) -> None:
     defaults = WorldConfig()
-    parser = argparse.ArgumentParser(
-        prog="python -m orchestration.simulated_hub", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m simulated_hub", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the simulated Hub until SIGINT/SIGTERM")
     serve.add_argument("--port", type=int, default=0, help="0: any free port")
@@ -31,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.recorded:
-        from orchestration.simulated_hub.recorded import RecordedCatalog
+        from simulated_hub.recorded import RecordedCatalog
 
         catalog = RecordedCatalog.from_file(args.recorded)
     else:

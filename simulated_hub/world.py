@@ -17,19 +17,19 @@ from math import ceil
 
 import numpy as np
 
-from orchestration.simulated_hub import generation as g
-from orchestration.simulated_hub import taxonomy as tx
-from orchestration.simulated_hub.catalog import ListingQuery, SortedListing, sorted_listing
-from orchestration.simulated_hub.hub_json import (
+from simulated_hub import generation as g
+from simulated_hub import taxonomy as tx
+from simulated_hub.catalog import ListingQuery, SortedListing, sorted_listing
+from simulated_hub.hub_json import (
     DEFAULT_LISTING_FIELDS,
     EXPAND_PROPERTIES,
     FULL_LISTING_FIELDS,
     MODEL_INFO_FIELDS,
     iso_timestamps,
 )
-from orchestration.simulated_hub.lifecycle import SECONDS_PER_DAY, cumulative, last_commit_day
-from orchestration.simulated_hub.renames import RenameEvent, plan_renames
-from orchestration.simulated_hub.tags import Tags
+from simulated_hub.lifecycle import SECONDS_PER_DAY, cumulative, last_commit_day
+from simulated_hub.renames import RenameEvent, plan_renames
+from simulated_hub.tags import Tags
 
 TRENDING_WINDOW_DAYS = 7  # trendingScore = likes received over the last week
 _CACHE_SIZE = 8

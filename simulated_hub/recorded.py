@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestration.simulated_hub.api import MISSING_KEY
-from orchestration.simulated_hub.catalog import ListingQuery, SortedListing, sorted_listing
-from orchestration.simulated_hub.hub_json import SORT_FIELDS, TIMESTAMP_SORTS, parse_timestamp_ms
+from simulated_hub.api import MISSING_KEY
+from simulated_hub.catalog import ListingQuery, SortedListing, sorted_listing
+from simulated_hub.hub_json import SORT_FIELDS, TIMESTAMP_SORTS, parse_timestamp_ms
 
 
 class RecordedCatalog:
