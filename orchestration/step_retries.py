@@ -9,7 +9,8 @@ job or of a backfill is run again after `delay`, doubled at each retry, with jit
   dropped connection, a page cut or not JSON, a listing past its time budget) is raised as is, and
   the policy retries it; on the last attempt it becomes a `dg.Failure` whose description says
   "<job> for <days>: gave up after N attempts: <cause>";
-- any other failure (incomplete day, a data test, a bug) fails at once: retrying cannot fix it.
+- any other failure (incomplete day, a data test, a dbt compilation or schema error, a bug) fails
+  at once: retrying cannot fix it.
 
 A step run outside a job with a policy (`dg.materialize` in a test) fails as it always did.
 The instance can also retry whole runs that died with their process (`run_retries` in
@@ -86,9 +87,13 @@ def retry_only_transient_failures(context: dg.AssetExecutionContext) -> Iterator
     """Let the job's retry policy retry transient failures only, and say when it gives up."""
     try:
         yield
-    except (dg.RetryRequested, dg.Failure):
+    except dg.RetryRequested:
         raise
     except Exception as exc:
+        # A dg.Failure that forbids retries has been decided already; any other one (dagster-dbt
+        # raises its CLI errors as dg.Failure, retried by default) is classified like the rest.
+        if isinstance(exc, dg.Failure) and not exc.allow_retries:
+            raise
         policy = context.get_step_execution_context().op_retry_policy
         if policy is None:
             raise

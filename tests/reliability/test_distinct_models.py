@@ -7,6 +7,7 @@ listing must hold exactly N distinct models, the same as a fault-free crawl's, a
 of the world's ground truth (downloads descending, `_id` ascending).
 """
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from orchestration.defs.hub.assets import hub_model_snapshots
 from orchestration.defs.hub.hub_client import HubClientResource
 from orchestration.warehouse import WarehouseResource
 from simulated_hub.faults import FaultPlan
+from simulated_hub.recorded import RecordedCatalog
 from simulated_hub.server import SimulatedHub
 from simulated_hub.world import SyntheticWorld
+from tests.conftest import shared_file
 from tests.reliability.runs import DAY
 
 TOP_N = 500
@@ -85,3 +88,26 @@ def test_a_model_repeated_at_every_page_edge_leaves_the_top_listing_with_n_disti
     assert not stored["exhausted"]
     assert stored["models"] == fault_free["models"] == true_top(world, DAY, TOP_N)
     assert fault_free["received"] == fault_free["unique"] == TOP_N
+
+
+def test_real_records_repeated_at_every_page_edge_leave_the_top_listing_with_the_recordings_top_n(tmp_path):
+    """The same rank shift over what the live Hub served on 2025-01-08 (3,180 real records, ties,
+    missing fields and all), not over a world of ours: the top N by downloads, each model once."""
+    recorded = json.loads(shared_file("data/hub-listing-2025-01-08.json").read_text())
+    by_downloads = sorted(recorded, key=lambda record: -(record.get("downloads") or 0))
+    # the N-th and (N+1)-th differ, so the recording's top N is one set whatever the tie order
+    assert by_downloads[TOP_N - 1]["downloads"] > by_downloads[TOP_N]["downloads"]
+    expected = {record["id"] for record in by_downloads[:TOP_N]}
+
+    crawls = {}
+    for name, faults in (("fault_free", FaultPlan()), ("repeated", FaultPlan(repeat_edge_every=1))):
+        warehouse = tmp_path / name
+        with SimulatedHub(RecordedCatalog(recorded, DAY), page_size_cap=1000, faults=faults) as hub:
+            assert ingest(hub, warehouse).success
+            crawls[name] = top_listing(warehouse) | {"hits": len(hub.fault_hits.get("repeat_edge", []))}
+    repeated, fault_free = crawls["repeated"], crawls["fault_free"]
+    assert repeated["hits"] >= TOP_N // PAGE_SIZE and fault_free["hits"] == 0
+    assert repeated["received"] - repeated["unique"] == TOP_N // PAGE_SIZE
+    assert repeated["unique"] == len(repeated["models"]) == TOP_N
+    assert repeated["models"] == fault_free["models"]
+    assert set(repeated["models"]) == expected

@@ -9,7 +9,7 @@
 
 {{ config(materialized='table') }}
 
-{%- set base_model_tag = "'^base_model:(?:(adapter|finetune|merge|quantized):)?([^:]+)$'" %}
+{%- set base_model_tag = "'" ~ var('base_model_tag_pattern') ~ "'" %}
 
 with
 

@@ -40,6 +40,7 @@ from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_ba
 
 from orchestration.defs.hub.hub_client import REQUESTS_SENT, HubClientResource, install_http_client
 from orchestration.defs.hub.raw_store import fsync_and_rename
+from orchestration.defs.transform.project import dbt_var
 from orchestration.markdown import escape_markdown
 from orchestration.names import WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions
@@ -75,9 +76,7 @@ with tagged as (
 named as (
     select
         model_id,
-        regexp_extract(
-            tag, '^base_model:(?:(?:adapter|finetune|merge|quantized):)?([^:]+)$', 1
-        ) as base_id
+        regexp_extract(tag, $base_model_tag_pattern, 2) as base_id
     from tagged
     where starts_with(tag, 'base_model:')
 ),
@@ -119,7 +118,14 @@ def missing_base_ids(
     if not exists or limit <= 0:
         return []
     rows = conn.execute(
-        f"{_MISSING_BASES_SQL} limit $limit", {"first_day": first_day, "last_day": last_day, "limit": limit}
+        f"{_MISSING_BASES_SQL} limit $limit",
+        {
+            "first_day": first_day,
+            "last_day": last_day,
+            "limit": limit,
+            # dbt's own pattern (int_model_lineage_edges): group 2 is the base's id
+            "base_model_tag_pattern": dbt_var("base_model_tag_pattern"),
+        },
     ).fetchall()
     return [base_id for base_id, _ in rows]
 

@@ -5,6 +5,7 @@ import os
 import sys
 from pathlib import Path
 
+import yaml
 from dagster_dbt import DbtProject
 
 # SLM_OBS_DBT_PROJECT_DIR points the code location at another copy of the project (the contract
@@ -21,6 +22,16 @@ if os.environ.get("PATH", "").split(os.pathsep)[0] != _SCRIPTS_DIR:
     os.environ["PATH"] = os.pathsep.join([_SCRIPTS_DIR, os.environ.get("PATH", "")])
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_var(name: str):
+    """A project var's default from dbt_project.yml: the one place a rule dbt applies is written,
+    for the Python that must apply it before dbt runs (ingestion)."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    variables = project.get("vars") or {}
+    if name not in variables:
+        raise KeyError(f"dbt_project.yml defines no var {name!r} ({DBT_PROJECT_DIR})")
+    return variables[name]
 
 
 def _manifest_is_stale() -> bool:
