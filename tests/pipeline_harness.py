@@ -1,8 +1,7 @@
 """Helpers to run the project's real Definitions against a simulated Hub in a test."""
 
-import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -11,24 +10,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.environment import environment
 from orchestration.instance import prepare_dagster_home
 from simulated_hub.server import SimulatedHub
 from simulated_hub.world import SyntheticWorld, WorldConfig
-
-
-@contextmanager
-def environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the block, restoring the previous values afterwards."""
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def load_definitions() -> dg.Definitions:
@@ -48,6 +33,19 @@ class ListingSizes:
     page_size: int
 
 
+def pipeline_env(hub: SimulatedHub, warehouse_dir: Path, sizes: ListingSizes) -> dict[str, str]:
+    """The settings of a pipeline run over `hub` into `warehouse_dir` (a Dagster home inside it)."""
+    return {
+        "SLM_OBS_HUB_ENDPOINT": hub.endpoint_template,
+        "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
+        "SLM_OBS_TOP_N": str(sizes.top_n),
+        "SLM_OBS_PER_TAG_N": str(sizes.per_tag_n),
+        "SLM_OBS_N_TAGS": str(sizes.n_tags),
+        "SLM_OBS_PAGE_SIZE": str(sizes.page_size),
+        "DAGSTER_HOME": str(prepare_dagster_home(warehouse_dir / "dagster_home")),
+    }
+
+
 @contextmanager
 def simulated_pipeline(
     world: SyntheticWorld, warehouse_dir: Path, sizes: ListingSizes
@@ -55,15 +53,7 @@ def simulated_pipeline(
     """A simulated Hub serving `world`, and the project's Definitions and a Dagster instance set up
     to snapshot it into `warehouse_dir`, for the block."""
     with SimulatedHub(world, page_size_cap=1000) as hub:
-        env = {
-            "SLM_OBS_HUB_ENDPOINT": hub.endpoint_template,
-            "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
-            "SLM_OBS_TOP_N": str(sizes.top_n),
-            "SLM_OBS_PER_TAG_N": str(sizes.per_tag_n),
-            "SLM_OBS_N_TAGS": str(sizes.n_tags),
-            "SLM_OBS_PAGE_SIZE": str(sizes.page_size),
-            "DAGSTER_HOME": str(prepare_dagster_home(warehouse_dir / "dagster_home")),
-        }
+        env = pipeline_env(hub, warehouse_dir, sizes)
         with environment(env), dg.DagsterInstance.get() as instance:
             yield hub, load_definitions(), instance
 
@@ -110,15 +100,7 @@ def whole_pipeline_run(warehouse_dir: Path) -> Iterator[PipelineRun]:
     world = SyntheticWorld(WorldConfig(today=WHOLE_PIPELINE_DAYS[-1]))
     sizes = WHOLE_PIPELINE_SIZES
     with SimulatedHub(world, page_size_cap=1000) as hub:
-        env = {
-            "SLM_OBS_HUB_ENDPOINT": hub.endpoint_template,
-            "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
-            "SLM_OBS_TOP_N": str(sizes.top_n),
-            "SLM_OBS_PER_TAG_N": str(sizes.per_tag_n),
-            "SLM_OBS_N_TAGS": str(sizes.n_tags),
-            "SLM_OBS_PAGE_SIZE": str(sizes.page_size),
-            "DAGSTER_HOME": str(prepare_dagster_home(warehouse_dir / "dagster_home")),
-        }
+        env = pipeline_env(hub, warehouse_dir, sizes)
         with environment(env):
             instance = dg.DagsterInstance.get()  # DAGSTER_HOME is read here only
         with instance:

@@ -13,9 +13,9 @@ from dagster._core.run_coordinator import QueuedRunCoordinator
 from dagster._core.scheduler import DagsterDaemonScheduler
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
+from orchestration.environment import environment
 from orchestration.instance import DAGSTER_YAML
 from tests.deploy.conftest import DEPLOY_DIR, PostgresServer
-from tests.pipeline_harness import environment
 
 
 @dataclass

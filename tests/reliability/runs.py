@@ -8,6 +8,7 @@ huggingface_hub client, DuckDB and dbt, with small listings so the folder stays 
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -302,3 +303,20 @@ def listening_addresses(port: int) -> set[str]:
                 if fields[3] == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
                     addresses.add(address)
     return addresses
+
+
+def rebuild_with_the_hub_unreachable(
+    hub_endpoint_template: str, warehouse_dir: Path
+) -> subprocess.CompletedProcess:
+    """`make rebuild`'s command on `warehouse_dir`, the Hub unreachable (port 9 discards): the
+    archive must be enough."""
+    unreachable_hub = re.sub(r"//[^/]+", "//127.0.0.1:9", hub_endpoint_template, count=1)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.rebuild", "--warehouse-dir", str(warehouse_dir)],
+        env=pipeline_env(unreachable_hub, warehouse_dir),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )

@@ -10,14 +10,17 @@ fresh build by the current code gives, row for row.
 
 import re
 import shutil
-import subprocess
-import sys
 
 import duckdb
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.reliability.runs import DAY, RUN_TIMEOUT_S, pipeline_env, start_job, warehouse_contents
+from tests.reliability.runs import (
+    DAY,
+    pipeline_env,
+    rebuild_with_the_hub_unreachable,
+    start_job,
+    warehouse_contents,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -55,16 +58,7 @@ def test_a_warehouse_without_the_stable_key_fails_clearly_and_make_rebuild_migra
     assert "out of sync" in job.output() or "schema" in job.output()
 
     # the documented command: raw from the archive, every model rebuilt (the Hub unreachable)
-    unreachable_hub = re.sub(r"//[^/]+", "//127.0.0.1:9", hub.endpoint_template, count=1)
-    rebuilt = subprocess.run(
-        [sys.executable, "-m", "orchestration.rebuild", "--warehouse-dir", str(warehouse)],
-        env=pipeline_env(unreachable_hub, warehouse),
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_S,
-        check=False,
-    )
+    rebuilt = rebuild_with_the_hub_unreachable(hub.endpoint_template, warehouse)
     assert rebuilt.returncode == 0, rebuilt.stdout[-3000:] + rebuilt.stderr[-3000:]
 
     assert warehouse_contents(warehouse / "observatory.duckdb") == warehouse_contents(reference.duckdb_path)

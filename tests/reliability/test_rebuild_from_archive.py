@@ -1,15 +1,11 @@
 """`make rebuild`: the immutable Parquet archive alone recreates the warehouse, every mart identical."""
 
-import re
 import shutil
-import subprocess
-import sys
 
 import duckdb
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.reliability.runs import RUN_TIMEOUT_S, pipeline_env, warehouse_contents
+from tests.reliability.runs import rebuild_with_the_hub_unreachable, warehouse_contents
 
 pytestmark = pytest.mark.slow
 
@@ -20,17 +16,7 @@ def test_deleting_the_duckdb_file_and_rebuilding_gives_identical_marts(reference
     shutil.copytree(reference.warehouse_dir / "archive", warehouse / "archive")
     assert not (warehouse / "observatory.duckdb").exists()  # the DuckDB file is gone: archive only
 
-    # The Hub is unreachable for the rebuild (port 9 discards): the archive must be enough.
-    unreachable_hub = re.sub(r"//[^/]+", "//127.0.0.1:9", hub.endpoint_template, count=1)
-    rebuilt = subprocess.run(
-        [sys.executable, "-m", "orchestration.rebuild", "--warehouse-dir", str(warehouse)],
-        env=pipeline_env(unreachable_hub, warehouse),
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_S,
-        check=False,
-    )
+    rebuilt = rebuild_with_the_hub_unreachable(hub.endpoint_template, warehouse)
     assert rebuilt.returncode == 0, rebuilt.stdout[-3000:] + rebuilt.stderr[-3000:]
     assert "from 1 archived snapshots" in rebuilt.stdout
 

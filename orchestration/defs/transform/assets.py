@@ -3,8 +3,7 @@
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.built_dates import build_window, record_built
 from orchestration.defs.transform.project import dbt_project
+from orchestration.environment import environment
 from orchestration.names import WAREHOUSE_POOL
 from orchestration.partitions import daily_partitions, run_days
 from orchestration.step_retries import retry_only_transient_failures
@@ -62,24 +62,13 @@ PARSE_STATE_DIRNAME = "dbt_parse_state"
 _PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
-@contextmanager
-def _window_env(window: tuple[date, date] | None) -> Iterator[None]:
+def _window_env(window: tuple[date, date] | None):
     """The window in this process's environment while dbt's command is started (dagster-dbt hands
     dbt a copy of it), then the previous values back: a later run without a window must not
     inherit this one."""
-    values = {WINDOW_START_ENV: "", WINDOW_END_ENV: ""}
-    if window is not None:
-        values = {WINDOW_START_ENV: window[0].isoformat(), WINDOW_END_ENV: window[1].isoformat()}
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    if window is None:
+        return environment({WINDOW_START_ENV: "", WINDOW_END_ENV: ""})
+    return environment({WINDOW_START_ENV: window[0].isoformat(), WINDOW_END_ENV: window[1].isoformat()})
 
 
 def _invocation_target_path(context: dg.AssetExecutionContext) -> Path:
