@@ -110,6 +110,11 @@ class WeeklyNewModels:
     n_unknown: int
     slm_pct: float | None
     is_complete_week: bool
+    # slm_pct's 95 % interval and its values were every unknown size an SLM / an LLM (the mart's)
+    slm_pct_low: float | None = None
+    slm_pct_high: float | None = None
+    slm_pct_if_unknown_slm: float | None = None
+    slm_pct_if_unknown_llm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,10 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
                     "n_unknown",
                     "slm_pct",
                     "is_complete_week",
+                    "slm_pct_low",
+                    "slm_pct_high",
+                    "slm_pct_if_unknown_slm",
+                    "slm_pct_if_unknown_llm",
                 ),
                 where="snapshot_date = ?",
                 order_by="source_listing, creation_week",

@@ -56,6 +56,11 @@ class MonthClassCounts:
     n_llm: int
     n_unknown: int
     slm_pct: float | None  # None when the month has no model of known size
+    # slm_pct's 95 % interval and its values were every unknown size an SLM / an LLM (the mart's)
+    slm_pct_low: float | None = None
+    slm_pct_high: float | None = None
+    slm_pct_if_unknown_slm: float | None = None
+    slm_pct_if_unknown_llm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,18 @@ def load_slm_share_by_creation_month(
     rows = read(
         conn,
         "slm_share_by_creation_month",
-        ("scope", "creation_month", "n_slm", "n_llm", "n_unknown", "slm_pct"),
+        (
+            "scope",
+            "creation_month",
+            "n_slm",
+            "n_llm",
+            "n_unknown",
+            "slm_pct",
+            "slm_pct_low",
+            "slm_pct_high",
+            "slm_pct_if_unknown_slm",
+            "slm_pct_if_unknown_llm",
+        ),
         where="snapshot_date = ?",
         order_by="scope, creation_month",
         params=[snapshot_date],

@@ -50,6 +50,8 @@ TOP_TAGS = 15
 MIN_TAG_SLOTS = 10
 # Hub task tags run to ~30 characters (zero-shot-image-classification); longer text is cut to fit.
 TAG_DISPLAY_CHARS = 32
+# The intervals: dark enough to read over a bar, thin enough not to hide it.
+INTERVAL_COLOR = "#222222"
 # Below this many models of known size, a month's SLM share swings with one or two models.
 MIN_KNOWN_MODELS_PER_MONTH = 10
 
@@ -240,6 +242,9 @@ def _draw_monthly_slm_share(ax: Axes, months: Sequence[MonthClassCounts], n_slm:
                 **bar_style,
             )
         )
+    with_interval = [m for m in known if m.slm_pct_low is not None and m.slm_pct_high is not None]
+    if with_interval:
+        handles.append(draw_share_intervals(ax, with_interval))
     if unknown_only:
         # Such a month has no share: mark it rather than leave a gap that reads as 0%.
         (marker,) = ax.plot(
@@ -284,6 +289,26 @@ def _draw_monthly_slm_share(ax: Axes, months: Sequence[MonthClassCounts], n_slm:
         ncol=2 if len(handles) > 3 else 3,
         frameon=False,
         fontsize=LABEL_SIZE - 2,
+    )
+
+
+def draw_share_intervals(ax: Axes, months: Sequence[MonthClassCounts]):
+    """The months' 95 % intervals (marts' slm_pct_low / slm_pct_high) as thin error bars."""
+    values = np.array([m.slm_pct for m in months], dtype=float)
+    return ax.errorbar(
+        month_centers([m.creation_month for m in months]),
+        values,
+        yerr=[
+            values - np.array([m.slm_pct_low for m in months], dtype=float),
+            np.array([m.slm_pct_high for m in months], dtype=float) - values,
+        ],
+        fmt="none",
+        ecolor=INTERVAL_COLOR,
+        elinewidth=1,
+        capsize=2.5,
+        capthick=1,
+        alpha=0.75,
+        label="95% interval (Wilson score)",
     )
 
 
