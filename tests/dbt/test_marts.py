@@ -279,3 +279,42 @@ def test_slm_share_intervals_and_bounds_under_the_unknown_sizes(built_warehouse:
     # June 2024 in the top listing: 0 SLMs, 1 LLM, 1 unknown: 0 % with 0 SLM, 50 % if it is one
     june = next(r for r in rows if r[:2] == ("all", date(2024, 6, 1)))
     assert june[5] == 0.0 and june[7:] == (50.0, 0.0)
+
+
+def test_size_marts_intervals_match_the_formula(built_warehouse: Warehouse):
+    coverage = built_warehouse.query(
+        "select snapshot_date, listing, n_models, pct_models_low, pct_models_high "
+        "from marts.size_resolution_coverage order by all"
+    )
+    assert coverage
+    totals: dict[tuple, int] = {}
+    for day, listing, n, *_ in coverage:
+        totals[(day, listing)] = totals.get((day, listing), 0) + n
+    for day, listing, n, low, high in coverage:
+        expected_low, expected_high = wilson_pct(n, totals[(day, listing)])
+        assert close(low, expected_low) and close(high, expected_high), (day, listing)
+
+    sensitivity = built_warehouse.query(
+        "select scheme, n_changed, n_models, pct_models_changed_low, pct_models_changed_high "
+        "from marts.classification_sensitivity order by all"
+    )
+    assert any(n_changed == 0 for _, n_changed, *_ in sensitivity)
+    for scheme, n_changed, n_models, low, high in sensitivity:
+        expected_low, expected_high = wilson_pct(n_changed, n_models)
+        assert close(low, expected_low) and close(high, expected_high), scheme
+        if n_changed == 0:
+            assert low == 0.0  # exactly, not about
+
+
+def test_slm_share_of_new_models_intervals_and_bounds(built_warehouse: Warehouse):
+    rows = built_warehouse.query(
+        "select n_slm, n_llm, n_unknown, slm_pct_low, slm_pct_high, slm_pct_if_unknown_slm, "
+        "slm_pct_if_unknown_llm from marts.slm_share_of_new_models"
+    )
+    assert rows
+    for n_slm, n_llm, n_unknown, low, high, if_slm, if_llm in rows:
+        expected_low, expected_high = wilson_pct(n_slm, n_slm + n_llm)
+        assert close(low, expected_low) and close(high, expected_high)
+        everyone = n_slm + n_llm + n_unknown
+        assert close(if_slm, 100 * (n_slm + n_unknown) / everyone)
+        assert close(if_llm, 100 * n_slm / everyone)

@@ -70,7 +70,10 @@ def test_bounds_match_the_formula_including_k_0_and_k_n(warehouse: Warehouse):
             assert row["high"] == 1.0 and row["high_90"] == 1.0
     by_case = {(r["k"], r["n"]): r for r in rows}
     # a narrower z gives a narrower interval
-    assert by_case[(3, 10)]["high"] - by_case[(3, 10)]["low"] > by_case[(3, 10)]["high_90"] - by_case[(3, 10)]["low_90"]
+    assert (
+        by_case[(3, 10)]["high"] - by_case[(3, 10)]["low"]
+        > by_case[(3, 10)]["high_90"] - by_case[(3, 10)]["low_90"]
+    )
 
 
 def test_no_interval_without_a_sample_or_for_an_impossible_count(warehouse: Warehouse):

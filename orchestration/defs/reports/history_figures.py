@@ -578,6 +578,28 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
             [rows[(source, w)].n_slm + rows[(source, w)].n_llm if (source, w) in rows else 0 for w in weeks]
         )
         share_ax.plot(x_weeks, values, color=color, linewidth=2, label=SOURCE_LABELS[source])
+        low, high = (
+            np.array(
+                [
+                    getattr(rows[(source, w)], bound)
+                    if (source, w) in rows and getattr(rows[(source, w)], bound) is not None
+                    else np.nan
+                    for w in weeks
+                ],
+                dtype=float,
+            )
+            for bound in ("slm_pct_low", "slm_pct_high")
+        )
+        # The 95 % interval as a light band: the two listings' bands may overlap and stay legible.
+        share_ax.fill_between(
+            x_weeks,
+            low,
+            high,
+            where=np.isfinite(low) & np.isfinite(high),
+            color=color,
+            alpha=0.15,
+            linewidth=0,
+        )
         reliable = known >= MIN_KNOWN_MODELS_PER_WEEK
         share_ax.plot(x_weeks[reliable], values[reliable], "o", color=color, markersize=6)
         share_ax.plot(
@@ -599,6 +621,8 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
         Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="#666666")
     )
     labels.append(f"fewer than {MIN_KNOWN_MODELS_PER_WEEK} models of known size (unreliable)")
+    handles.append(Patch(color="#666666", alpha=0.2, linewidth=0))
+    labels.append("95% interval (Wilson score)")
     share_ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=LABEL_SIZE - 2, ncol=2)
     count_ax.set_yscale("symlog", linthresh=10)
     count_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _compact(v)))
