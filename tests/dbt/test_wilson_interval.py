@@ -52,7 +52,8 @@ def test_bounds_match_the_formula_including_k_0_and_k_n(warehouse: Warehouse):
         warehouse,
         "select k, n, "
         "{{ wilson_low('k', 'n') }} as low, {{ wilson_high('k', 'n') }} as high, "
-        f"{{{{ wilson_low('k', 'n', {Z_90}) }}}} as low_90, {{{{ wilson_high('k', 'n', {Z_90}) }}}} as high_90 "
+        f"{{{{ wilson_low('k', 'n', {Z_90}) }}}} as low_90, "
+        f"{{{{ wilson_high('k', 'n', {Z_90}) }}}} as high_90 "
         f"from (values {values}) as cases (k, n) order by n, k",
     )
     assert [(r["k"], r["n"]) for r in rows] == sorted(CASES, key=lambda c: (c[1], c[0]))

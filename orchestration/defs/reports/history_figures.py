@@ -590,15 +590,12 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
             )
             for bound in ("slm_pct_low", "slm_pct_high")
         )
-        # The 95 % interval as a light band: the two listings' bands may overlap and stay legible.
+        # The 95 % interval as a light band over the weeks with enough models of known size (solid
+        # markers), one step per week so a lone week shows too; a sparse week's interval spans most
+        # of the axis and would hide both lines.
+        banded = np.isfinite(low) & np.isfinite(high) & (known >= MIN_KNOWN_MODELS_PER_WEEK)
         share_ax.fill_between(
-            x_weeks,
-            low,
-            high,
-            where=np.isfinite(low) & np.isfinite(high),
-            color=color,
-            alpha=0.15,
-            linewidth=0,
+            x_weeks, low, high, where=banded, step="mid", color=color, alpha=0.18, linewidth=0
         )
         reliable = known >= MIN_KNOWN_MODELS_PER_WEEK
         share_ax.plot(x_weeks[reliable], values[reliable], "o", color=color, markersize=6)
@@ -622,7 +619,9 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
     )
     labels.append(f"fewer than {MIN_KNOWN_MODELS_PER_WEEK} models of known size (unreliable)")
     handles.append(Patch(color="#666666", alpha=0.2, linewidth=0))
-    labels.append("95% interval (Wilson score)")
+    labels.append(
+        f"95% interval (Wilson score), weeks with {MIN_KNOWN_MODELS_PER_WEEK}+ models of known size"
+    )
     share_ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=LABEL_SIZE - 2, ncol=2)
     count_ax.set_yscale("symlog", linthresh=10)
     count_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _compact(v)))
