@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 
 from orchestration.defs.reports.figure_style import class_labels
-from orchestration.defs.reports.marts import read
+from orchestration.defs.reports.marts import MART_COLUMNS, read
 from orchestration.names import TOP_LISTING
 
 
@@ -105,18 +105,8 @@ def load_slm_share_by_creation_month(
     rows = read(
         conn,
         "slm_share_by_creation_month",
-        (
-            "scope",
-            "creation_month",
-            "n_slm",
-            "n_llm",
-            "n_unknown",
-            "slm_pct",
-            "slm_pct_low",
-            "slm_pct_high",
-            "slm_pct_if_unknown_slm",
-            "slm_pct_if_unknown_llm",
-        ),
+        # every declared column but the date, in MonthClassCounts' order after the scope
+        tuple(c for c in MART_COLUMNS["slm_share_by_creation_month"] if c != "snapshot_date"),
         where="snapshot_date = ?",
         order_by="scope, creation_month",
         params=[snapshot_date],
