@@ -73,6 +73,8 @@ SOURCE_LABELS = {
 }
 # Below this many models of known size, a week's SLM share swings with one or two models.
 MIN_KNOWN_MODELS_PER_WEEK = 10
+# An interval box per week, a little narrower than the week so neighbours stay apart.
+WEEK_INTERVAL_WIDTH_DAYS = 6
 GAP_COLOR = "#000000"
 GAP_ALPHA = 0.07
 
@@ -590,13 +592,7 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
             )
             for bound in ("slm_pct_low", "slm_pct_high")
         )
-        # The 95 % interval as a light band over the weeks with enough models of known size (solid
-        # markers), one step per week so a lone week shows too; a sparse week's interval spans most
-        # of the axis and would hide both lines.
-        banded = np.isfinite(low) & np.isfinite(high) & (known >= MIN_KNOWN_MODELS_PER_WEEK)
-        share_ax.fill_between(
-            x_weeks, low, high, where=banded, step="mid", color=color, alpha=0.18, linewidth=0
-        )
+        draw_week_intervals(share_ax, x_weeks, low, high, known >= MIN_KNOWN_MODELS_PER_WEEK, color)
         reliable = known >= MIN_KNOWN_MODELS_PER_WEEK
         share_ax.plot(x_weeks[reliable], values[reliable], "o", color=color, markersize=6)
         share_ax.plot(
@@ -645,6 +641,27 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
         f"among every new model, {_pct(overall(TOP_LISTING))} among those that reached the top listing."
     )
     return HistoryFigure(path, caption, n_new, True, title)
+
+
+def draw_week_intervals(
+    ax: Axes, x_weeks: np.ndarray, low: np.ndarray, high: np.ndarray, shown: np.ndarray, color: str
+):
+    """The weeks' 95 % intervals (the mart's slm_pct_low / slm_pct_high) as light boxes, one per week.
+
+    Only the weeks in ``shown`` (enough models of known size, the solid markers): a sparse week's
+    interval spans most of the axis and would hide both lines. Boxes, not a filled curve, so a lone
+    week between sparse ones shows too; consecutive weeks read as a band.
+    """
+    keep = shown & np.isfinite(low) & np.isfinite(high)
+    return ax.bar(
+        x_weeks[keep],
+        (high - low)[keep],
+        bottom=low[keep],
+        width=WEEK_INTERVAL_WIDTH_DAYS,
+        color=color,
+        alpha=0.18,
+        linewidth=0,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
