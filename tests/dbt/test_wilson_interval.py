@@ -90,12 +90,17 @@ def test_no_interval_without_a_sample_or_for_an_impossible_count(warehouse: Ware
 def test_var_interval_z_sets_the_level(warehouse: Warehouse):
     (row,) = show(
         warehouse,
-        "select {{ wilson_low(3, 10) }} as low, {{ wilson_high(3, 10) }} as high",
+        "select {{ wilson_low(3, 10) }} as low, {{ wilson_high(3, 10) }} as high, "
+        "{{ interval_level_pct() }} as level, {{ interval_level_pct(2.576) }} as level_99",
         dbt_vars={"interval_z": Z_90},
     )
     expected_low, expected_high = wilson(3, 10, Z_90)
     assert row["low"] == pytest.approx(expected_low, abs=1e-9)
     assert row["high"] == pytest.approx(expected_high, abs=1e-9)
+    # the level the report names the intervals by: 100 erf(z / sqrt 2), 90 % for 1.645, 99 % for 2.576
+    assert row["level"] == pytest.approx(100 * math.erf(Z_90 / math.sqrt(2)), abs=1e-4)
+    assert round(row["level"], 1) == 90.0
+    assert row["level_99"] == pytest.approx(100 * math.erf(2.576 / math.sqrt(2)), abs=1e-4)
 
 
 def test_95_percent_intervals_cover_a_known_proportion_95_percent_of_the_time(warehouse: Warehouse):

@@ -286,8 +286,12 @@ def test_the_monthly_slm_share_carries_the_marts_intervals_and_draws_them(marts_
         0.0,
     )
 
+    # the level is the one the marts were built with (var interval_z 1.96, marts.report_rules)
+    rules = load_study_data(marts_conn, DAY).rules
+    assert (rules.interval_z, rules.interval_level_pct) == (1.96, 95.0)
     _, (ax,) = new_figure()
-    container = draw_share_intervals(ax, months)
+    container = draw_share_intervals(ax, months, rules.interval_label)
+    assert container.get_label() == "95% interval (Wilson score)"
     (bars,) = container.lines[2]
     drawn = sorted(bound for (_, y0), (_, y1) in bars.get_segments() for bound in (min(y0, y1), max(y0, y1)))
     expected = sorted(bound for m in months for bound in (m.slm_pct_low, m.slm_pct_high))

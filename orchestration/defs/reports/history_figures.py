@@ -616,7 +616,7 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
     labels.append(f"fewer than {MIN_KNOWN_MODELS_PER_WEEK} models of known size (unreliable)")
     handles.append(Patch(color="#666666", alpha=0.2, linewidth=0))
     labels.append(
-        f"95% interval (Wilson score), weeks with {MIN_KNOWN_MODELS_PER_WEEK}+ models of known size"
+        f"{data.rules.interval_label}, weeks with {MIN_KNOWN_MODELS_PER_WEEK}+ models of known size"
     )
     share_ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=LABEL_SIZE - 2, ncol=2)
     count_ax.set_yscale("symlog", linthresh=10)

@@ -23,16 +23,20 @@ class ReportRules:
     medium_max_params: int | None
     size_mode: str
     old_model_age_days: int
+    interval_z: float
+    interval_level_pct: float  # the confidence level of every `<share>_low` / `_high` interval
 
     @property
     def class_labels(self) -> dict[str, str]:
         return class_labels(self.slm_max_params)
 
+    @property
+    def interval_label(self) -> str:
+        return f"{self.interval_level_pct:g}% interval (Wilson score)"
+
 
 def load_rules(conn: duckdb.DuckDBPyConnection) -> ReportRules:
-    (row,) = read(
-        conn, "report_rules", ("slm_max_params", "medium_max_params", "size_mode", "old_model_age_days")
-    )
+    (row,) = read(conn, "report_rules", MART_COLUMNS["report_rules"])
     return ReportRules(*row)
 
 
