@@ -4,6 +4,7 @@ against rows computed by hand from that table of models.
 Percentages are compared to 6 decimal places.
 """
 
+import math
 from datetime import date, datetime
 
 import pytest
@@ -16,6 +17,26 @@ pytestmark = pytest.mark.timeout(300)
 
 def rounded(rows: list[tuple]) -> list[tuple]:
     return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+
+
+# The columns the marts had before their intervals: their rows are the study's, unchanged.
+CLASS_SPLIT = "snapshot_date, listing, model_class, n_models, pct"
+SLM_SHARE = "snapshot_date, scope, creation_month, n_slm, n_llm, n_unknown, slm_pct"
+
+
+def wilson_pct(k: int, n: int, z: float = 1.96) -> tuple[float, float] | tuple[None, None]:
+    """The 95 % Wilson score interval of k / n in percent, from the formula (None when n = 0)."""
+    if n == 0:
+        return None, None
+    centre = (k + z * z / 2) / (n + z * z)
+    half = z * math.sqrt(k * (n - k) / n + z * z / 4) / (n + z * z)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def close(actual: float | None, expected: float | None) -> bool:
+    if expected is None:
+        return actual is None
+    return actual is not None and abs(actual - expected) < 1e-9
 
 
 # The models this file checks (the end-to-end study path); later models have tests of their own.
@@ -109,7 +130,8 @@ def test_classification_of_each_model(built_warehouse: Warehouse):
 
 
 def test_class_split(built_warehouse: Warehouse):
-    assert rounded(built_warehouse.mart("class_split")) == [
+    rows = built_warehouse.query(f"select {CLASS_SPLIT} from marts.class_split order by all")
+    assert rounded(rows) == [
         (DAY_1, "pipeline_tag:fill-mask", "SLM", 1, 100.0),
         (DAY_1, "pipeline_tag:text-generation", "LLM", 1, 50.0),
         (DAY_1, "pipeline_tag:text-generation", "unknown", 1, 50.0),
@@ -145,7 +167,8 @@ def test_tags_by_class_counts_task_tags_of_the_top_listing_only(built_warehouse:
 
 def test_slm_share_by_creation_month(built_warehouse: Warehouse):
     # (snapshot_date, scope, creation_month, n_slm, n_llm, n_unknown, slm_pct)
-    assert rounded(built_warehouse.mart("slm_share_by_creation_month")) == [
+    rows = built_warehouse.query(f"select {SLM_SHARE} from marts.slm_share_by_creation_month order by all")
+    assert rounded(rows) == [
         (DAY_1, "all", date(2023, 6, 1), 1, 0, 0, 100.0),
         (DAY_1, "all", date(2024, 5, 1), 0, 1, 0, 0.0),
         (DAY_1, "all", date(2024, 6, 1), 0, 0, 1, None),
@@ -189,6 +212,10 @@ def test_mart_column_types(built_warehouse: Warehouse):
         ("class_split", "model_class", "VARCHAR"),
         ("class_split", "n_models", "BIGINT"),
         ("class_split", "pct", "DOUBLE"),
+        ("class_split", "pct_low", "DOUBLE"),
+        ("class_split", "pct_high", "DOUBLE"),
+        ("class_split", "pct_if_unknown_slm", "DOUBLE"),
+        ("class_split", "pct_if_unknown_llm", "DOUBLE"),
         ("download_share_by_creation_month", "snapshot_date", "DATE"),
         ("download_share_by_creation_month", "model_class", "VARCHAR"),
         ("download_share_by_creation_month", "creation_month", "DATE"),
@@ -201,8 +228,93 @@ def test_mart_column_types(built_warehouse: Warehouse):
         ("slm_share_by_creation_month", "n_llm", "BIGINT"),
         ("slm_share_by_creation_month", "n_unknown", "BIGINT"),
         ("slm_share_by_creation_month", "slm_pct", "DOUBLE"),
+        ("slm_share_by_creation_month", "slm_pct_low", "DOUBLE"),
+        ("slm_share_by_creation_month", "slm_pct_high", "DOUBLE"),
+        ("slm_share_by_creation_month", "slm_pct_if_unknown_slm", "DOUBLE"),
+        ("slm_share_by_creation_month", "slm_pct_if_unknown_llm", "DOUBLE"),
         ("tags_by_class", "snapshot_date", "DATE"),
         ("tags_by_class", "model_class", "VARCHAR"),
         ("tags_by_class", "tag", "VARCHAR"),
         ("tags_by_class", "n_models", "BIGINT"),
     ]
+
+
+def test_class_split_intervals_and_bounds_under_the_unknown_sizes(built_warehouse: Warehouse):
+    rows = built_warehouse.query(
+        "select snapshot_date, listing, model_class, n_models, pct_low, pct_high, "
+        "pct_if_unknown_slm, pct_if_unknown_llm from marts.class_split order by all"
+    )
+    totals: dict[tuple, int] = {}
+    unknowns: dict[tuple, int] = {}
+    for day, listing, model_class, n, *_ in rows:
+        totals[(day, listing)] = totals.get((day, listing), 0) + n
+        if model_class == "unknown":
+            unknowns[(day, listing)] = n
+    for day, listing, model_class, n, low, high, if_slm, if_llm in rows:
+        total, unknown = totals[(day, listing)], unknowns.get((day, listing), 0)
+        expected_low, expected_high = wilson_pct(n, total)
+        assert close(low, expected_low) and close(high, expected_high), (day, listing, model_class)
+        own = 0 if model_class == "unknown" else n
+        assert close(if_slm, 100 * (own + (unknown if model_class == "SLM" else 0)) / total)
+        assert close(if_llm, 100 * (own + (unknown if model_class == "LLM" else 0)) / total)
+    # DAY_2's top listing: 2 SLMs, 2 LLMs, 1 unknown; all 2 of fill-mask's models are SLMs
+    by_key = {row[:3]: row for row in rows}
+    assert rounded([by_key[(DAY_2, "top", "SLM")][6:]]) == [(60.0, 40.0)]
+    assert by_key[(DAY_2, "pipeline_tag:fill-mask", "SLM")][5] == 100.0
+
+
+def test_slm_share_intervals_and_bounds_under_the_unknown_sizes(built_warehouse: Warehouse):
+    rows = built_warehouse.query(
+        "select scope, creation_month, n_slm, n_llm, n_unknown, slm_pct_low, slm_pct_high, "
+        "slm_pct_if_unknown_slm, slm_pct_if_unknown_llm from marts.slm_share_by_creation_month "
+        "where snapshot_date = ? order by all",
+        [DAY_2],
+    )
+    for scope, month, n_slm, n_llm, n_unknown, low, high, if_slm, if_llm in rows:
+        expected_low, expected_high = wilson_pct(n_slm, n_slm + n_llm)
+        assert close(low, expected_low) and close(high, expected_high), (scope, month)
+        everyone = n_slm + n_llm + n_unknown
+        assert close(if_slm, 100 * (n_slm + n_unknown) / everyone), (scope, month)
+        assert close(if_llm, 100 * n_slm / everyone), (scope, month)
+    # June 2024 in the top listing: 0 SLMs, 1 LLM, 1 unknown: 0 % with 0 SLM, 50 % if it is one
+    june = next(r for r in rows if r[:2] == ("all", date(2024, 6, 1)))
+    assert june[5] == 0.0 and june[7:] == (50.0, 0.0)
+
+
+def test_size_marts_intervals_match_the_formula(built_warehouse: Warehouse):
+    coverage = built_warehouse.query(
+        "select snapshot_date, listing, n_models, pct_models_low, pct_models_high "
+        "from marts.size_resolution_coverage order by all"
+    )
+    assert coverage
+    totals: dict[tuple, int] = {}
+    for day, listing, n, *_ in coverage:
+        totals[(day, listing)] = totals.get((day, listing), 0) + n
+    for day, listing, n, low, high in coverage:
+        expected_low, expected_high = wilson_pct(n, totals[(day, listing)])
+        assert close(low, expected_low) and close(high, expected_high), (day, listing)
+
+    sensitivity = built_warehouse.query(
+        "select scheme, n_changed, n_models, pct_models_changed_low, pct_models_changed_high "
+        "from marts.classification_sensitivity order by all"
+    )
+    assert any(n_changed == 0 for _, n_changed, *_ in sensitivity)
+    for scheme, n_changed, n_models, low, high in sensitivity:
+        expected_low, expected_high = wilson_pct(n_changed, n_models)
+        assert close(low, expected_low) and close(high, expected_high), scheme
+        if n_changed == 0:
+            assert low == 0.0  # exactly, not about
+
+
+def test_slm_share_of_new_models_intervals_and_bounds(built_warehouse: Warehouse):
+    rows = built_warehouse.query(
+        "select n_slm, n_llm, n_unknown, slm_pct_low, slm_pct_high, slm_pct_if_unknown_slm, "
+        "slm_pct_if_unknown_llm from marts.slm_share_of_new_models"
+    )
+    assert rows
+    for n_slm, n_llm, n_unknown, low, high, if_slm, if_llm in rows:
+        expected_low, expected_high = wilson_pct(n_slm, n_slm + n_llm)
+        assert close(low, expected_low) and close(high, expected_high)
+        everyone = n_slm + n_llm + n_unknown
+        assert close(if_slm, 100 * (n_slm + n_unknown) / everyone)
+        assert close(if_llm, 100 * n_slm / everyone)

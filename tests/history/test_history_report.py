@@ -1,12 +1,19 @@
 """The history figures and the report's reading of marts.slm_share_of_new_models, on the marts dbt
 built from the report's raw fixture (tests/reports/report_dataset.py)."""
 
+import math
 from datetime import date
 
 import duckdb
+import numpy as np
 import pytest
 
-from orchestration.defs.reports.history_figures import load_history_data, render_history_figure_set
+from orchestration.defs.reports.figure_style import new_figure
+from orchestration.defs.reports.history_figures import (
+    draw_week_intervals,
+    load_history_data,
+    render_history_figure_set,
+)
 from orchestration.defs.reports.html_report import _figure_view, load_new_models_share
 from orchestration.defs.reports.study_figures import StudyFigure
 from tests.reports.conftest import built_report_db  # noqa: F401 (the session's dbt-built warehouse)
@@ -54,3 +61,34 @@ def test_a_history_figure_brings_its_title_to_the_report(report_db, tmp_path):
     view = _figure_view(figure, {})
     assert view["title"] == figure.title
     assert view["reading"] == figure.caption
+
+
+def test_the_weekly_shares_carry_the_marts_intervals(report_db):
+    with duckdb.connect(str(report_db), read_only=True) as conn:
+        weeks = load_history_data(conn, DAY).new_models
+    assert weeks
+    z = 1.96
+    for week in weeks:
+        k, n = week.n_slm, week.n_slm + week.n_llm
+        if n == 0:
+            assert (week.slm_pct_low, week.slm_pct_high) == (None, None)
+            continue
+        # the Wilson score interval, from the formula
+        centre, half = (k + z * z / 2) / (n + z * z), z * math.sqrt(k * (n - k) / n + z * z / 4) / (n + z * z)
+        assert week.slm_pct_low == pytest.approx(100 * (centre - half), abs=1e-9)
+        assert week.slm_pct_high == pytest.approx(100 * (centre + half), abs=1e-9)
+        everyone = n + week.n_unknown
+        assert week.slm_pct_if_unknown_slm == pytest.approx(100 * (k + week.n_unknown) / everyone)
+        assert week.slm_pct_if_unknown_llm == pytest.approx(100 * k / everyone)
+
+
+def test_week_intervals_are_drawn_for_the_weeks_shown_only():
+    _, (ax,) = new_figure()
+    x = np.array([0.0, 7.0, 14.0, 21.0])
+    low = np.array([10.0, 20.0, np.nan, 40.0])
+    high = np.array([50.0, 60.0, np.nan, 80.0])
+    boxes = draw_week_intervals(ax, x, low, high, np.array([True, False, True, True]), "#009E73")
+    # the sparse week (7) and the week without a share (14) get no box; a lone week gets a whole one
+    drawn = [(round(b.get_x() + b.get_width() / 2, 6), b.get_y(), b.get_y() + b.get_height()) for b in boxes]
+    assert drawn == [(0.0, 10.0, 50.0), (21.0, 40.0, 80.0)]
+    assert all(b.get_width() > 0 for b in boxes)

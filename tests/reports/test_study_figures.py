@@ -1,6 +1,7 @@
 """The study figures rendered from the marts dbt built from the report's raw fixture
 (tests/reports/report_dataset.py); expected values hand-computed from its records."""
 
+import math
 import struct
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from orchestration.defs.reports.figure_style import (
 from orchestration.defs.reports.mart_queries import MonthClassCounts, TagCount, load_study_data
 from orchestration.defs.reports.safe_names import safe_filename
 from orchestration.defs.reports.study_figures import (
+    draw_share_intervals,
     render_class_split,
     render_downloads_by_creation_month,
     render_slm_share_by_creation_month,
@@ -255,3 +257,42 @@ def test_rendering_never_touches_pyplot(tmp_path):
         [sys.executable, "-c", script, str(tmp_path / "c.png")], check=True, cwd=Path(__file__).parents[2]
     )
     assert png_size(tmp_path / "c.png") == (1200, 700)
+
+
+def wilson_pct(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of k / n in percent, from the formula."""
+    centre = (k + z * z / 2) / (n + z * z)
+    half = z * math.sqrt(k * (n - k) / n + z * z / 4) / (n + z * z)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def test_the_monthly_slm_share_carries_the_marts_intervals_and_draws_them(marts_conn):
+    months = load_study_data(marts_conn, DAY).slm_share_by_scope["all"]
+    # Hand-counted top listing: 2023-06 one SLM; 2024-05 one SLM, one LLM; 2024-06 one LLM, one
+    # unknown (no SLM: the interval starts at exactly 0 %).
+    by_month = {m.creation_month: m for m in months}
+    for month, k, n in ((date(2023, 6, 1), 1, 1), (date(2024, 5, 1), 1, 2), (date(2024, 6, 1), 0, 1)):
+        low, high = wilson_pct(k, n)
+        assert by_month[month].slm_pct_low == pytest.approx(low, abs=1e-9)
+        assert by_month[month].slm_pct_high == pytest.approx(high, abs=1e-9)
+    assert by_month[date(2023, 6, 1)].slm_pct_high == 100.0
+    assert by_month[date(2024, 6, 1)].slm_pct_low == 0.0
+    # were acme/mystery an SLM, June would be half SLM
+    assert (
+        by_month[date(2024, 6, 1)].slm_pct_if_unknown_slm,
+        by_month[date(2024, 6, 1)].slm_pct_if_unknown_llm,
+    ) == (
+        50.0,
+        0.0,
+    )
+
+    # the level is the one the marts were built with (var interval_z 1.96, marts.report_rules)
+    rules = load_study_data(marts_conn, DAY).rules
+    assert (rules.interval_z, rules.interval_level_pct) == (1.96, 95.0)
+    _, (ax,) = new_figure()
+    container = draw_share_intervals(ax, months, rules.interval_label)
+    assert container.get_label() == "95% interval (Wilson score)"
+    (bars,) = container.lines[2]
+    drawn = sorted(bound for (_, y0), (_, y1) in bars.get_segments() for bound in (min(y0, y1), max(y0, y1)))
+    expected = sorted(bound for m in months for bound in (m.slm_pct_low, m.slm_pct_high))
+    assert drawn == pytest.approx(expected, abs=1e-9)

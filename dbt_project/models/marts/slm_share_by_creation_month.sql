@@ -2,6 +2,7 @@
 -- models of each class, overall (scope 'all': the top listing) and per pipeline tag (scope =
 -- the tag: that tag's own listing, pipeline_tag:<tag>) (study hypothesis 4: slm-by-time,
 -- slm-percentage-by-tags). Models without a creation date have no month and are left out.
+-- Each share carries its 95 % interval and its bounds under the unknown sizes.
 
 with
 
@@ -59,7 +60,19 @@ shared as (
         case
             when n_slm + n_llm > 0
                 then cast(100.0 * n_slm as double) / (n_slm + n_llm)
-        end as slm_pct
+        end as slm_pct,
+        -- its 95 % interval (null with the share)
+        100 * {{ wilson_low('n_slm', 'n_slm + n_llm') }} as slm_pct_low,
+        100 * {{ wilson_high('n_slm', 'n_slm + n_llm') }} as slm_pct_high,
+        -- the share if every model of unknown size were an SLM, or an LLM
+        case
+            when n_slm + n_llm + n_unknown > 0
+                then cast(100.0 * (n_slm + n_unknown) as double) / (n_slm + n_llm + n_unknown)
+        end as slm_pct_if_unknown_slm,
+        case
+            when n_slm + n_llm + n_unknown > 0
+                then cast(100.0 * n_slm as double) / (n_slm + n_llm + n_unknown)
+        end as slm_pct_if_unknown_llm
 
     from counted
 

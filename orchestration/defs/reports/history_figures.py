@@ -73,6 +73,8 @@ SOURCE_LABELS = {
 }
 # Below this many models of known size, a week's SLM share swings with one or two models.
 MIN_KNOWN_MODELS_PER_WEEK = 10
+# An interval box per week, a little narrower than the week so neighbours stay apart.
+WEEK_INTERVAL_WIDTH_DAYS = 6
 GAP_COLOR = "#000000"
 GAP_ALPHA = 0.07
 
@@ -110,6 +112,11 @@ class WeeklyNewModels:
     n_unknown: int
     slm_pct: float | None
     is_complete_week: bool
+    # slm_pct's 95 % interval and its values were every unknown size an SLM / an LLM (the mart's)
+    slm_pct_low: float | None = None
+    slm_pct_high: float | None = None
+    slm_pct_if_unknown_slm: float | None = None
+    slm_pct_if_unknown_llm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +236,10 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
                     "n_unknown",
                     "slm_pct",
                     "is_complete_week",
+                    "slm_pct_low",
+                    "slm_pct_high",
+                    "slm_pct_if_unknown_slm",
+                    "slm_pct_if_unknown_llm",
                 ),
                 where="snapshot_date = ?",
                 order_by="source_listing, creation_week",
@@ -569,6 +580,19 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
             [rows[(source, w)].n_slm + rows[(source, w)].n_llm if (source, w) in rows else 0 for w in weeks]
         )
         share_ax.plot(x_weeks, values, color=color, linewidth=2, label=SOURCE_LABELS[source])
+        low, high = (
+            np.array(
+                [
+                    getattr(rows[(source, w)], bound)
+                    if (source, w) in rows and getattr(rows[(source, w)], bound) is not None
+                    else np.nan
+                    for w in weeks
+                ],
+                dtype=float,
+            )
+            for bound in ("slm_pct_low", "slm_pct_high")
+        )
+        draw_week_intervals(share_ax, x_weeks, low, high, known >= MIN_KNOWN_MODELS_PER_WEEK, color)
         reliable = known >= MIN_KNOWN_MODELS_PER_WEEK
         share_ax.plot(x_weeks[reliable], values[reliable], "o", color=color, markersize=6)
         share_ax.plot(
@@ -590,6 +614,10 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
         Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="#666666")
     )
     labels.append(f"fewer than {MIN_KNOWN_MODELS_PER_WEEK} models of known size (unreliable)")
+    handles.append(Patch(color="#666666", alpha=0.2, linewidth=0))
+    labels.append(
+        f"{data.rules.interval_label}, weeks with {MIN_KNOWN_MODELS_PER_WEEK}+ models of known size"
+    )
     share_ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=LABEL_SIZE - 2, ncol=2)
     count_ax.set_yscale("symlog", linthresh=10)
     count_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _compact(v)))
@@ -613,6 +641,27 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
         f"among every new model, {_pct(overall(TOP_LISTING))} among those that reached the top listing."
     )
     return HistoryFigure(path, caption, n_new, True, title)
+
+
+def draw_week_intervals(
+    ax: Axes, x_weeks: np.ndarray, low: np.ndarray, high: np.ndarray, shown: np.ndarray, color: str
+):
+    """The weeks' 95 % intervals (the mart's slm_pct_low / slm_pct_high) as light boxes, one per week.
+
+    Only the weeks in ``shown`` (enough models of known size, the solid markers): a sparse week's
+    interval spans most of the axis and would hide both lines. Boxes, not a filled curve, so a lone
+    week between sparse ones shows too; consecutive weeks read as a band.
+    """
+    keep = shown & np.isfinite(low) & np.isfinite(high)
+    return ax.bar(
+        x_weeks[keep],
+        (high - low)[keep],
+        bottom=low[keep],
+        width=WEEK_INTERVAL_WIDTH_DAYS,
+        color=color,
+        alpha=0.18,
+        linewidth=0,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

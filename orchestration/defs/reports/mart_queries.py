@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 
 from orchestration.defs.reports.figure_style import class_labels
-from orchestration.defs.reports.marts import read
+from orchestration.defs.reports.marts import MART_COLUMNS, read
 from orchestration.names import TOP_LISTING
 
 
@@ -23,16 +23,20 @@ class ReportRules:
     medium_max_params: int | None
     size_mode: str
     old_model_age_days: int
+    interval_z: float
+    interval_level_pct: float  # the confidence level of every `<share>_low` / `_high` interval
 
     @property
     def class_labels(self) -> dict[str, str]:
         return class_labels(self.slm_max_params)
 
+    @property
+    def interval_label(self) -> str:
+        return f"{self.interval_level_pct:g}% interval (Wilson score)"
+
 
 def load_rules(conn: duckdb.DuckDBPyConnection) -> ReportRules:
-    (row,) = read(
-        conn, "report_rules", ("slm_max_params", "medium_max_params", "size_mode", "old_model_age_days")
-    )
+    (row,) = read(conn, "report_rules", MART_COLUMNS["report_rules"])
     return ReportRules(*row)
 
 
@@ -56,6 +60,11 @@ class MonthClassCounts:
     n_llm: int
     n_unknown: int
     slm_pct: float | None  # None when the month has no model of known size
+    # slm_pct's 95 % interval and its values were every unknown size an SLM / an LLM (the mart's)
+    slm_pct_low: float | None = None
+    slm_pct_high: float | None = None
+    slm_pct_if_unknown_slm: float | None = None
+    slm_pct_if_unknown_llm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,8 @@ def load_slm_share_by_creation_month(
     rows = read(
         conn,
         "slm_share_by_creation_month",
-        ("scope", "creation_month", "n_slm", "n_llm", "n_unknown", "slm_pct"),
+        # every declared column but the date, in MonthClassCounts' order after the scope
+        tuple(c for c in MART_COLUMNS["slm_share_by_creation_month"] if c != "snapshot_date"),
         where="snapshot_date = ?",
         order_by="scope, creation_month",
         params=[snapshot_date],

@@ -24,7 +24,17 @@ from orchestration.names import MARTS_SCHEMA
 DBT_PACKAGE = "slm_observatory"
 
 MART_COLUMNS: dict[str, tuple[str, ...]] = {
-    "class_split": ("snapshot_date", "listing", "model_class", "n_models", "pct"),
+    "class_split": (
+        "snapshot_date",
+        "listing",
+        "model_class",
+        "n_models",
+        "pct",
+        "pct_low",
+        "pct_high",
+        "pct_if_unknown_slm",
+        "pct_if_unknown_llm",
+    ),
     "tags_by_class": ("snapshot_date", "model_class", "tag", "n_models"),
     "slm_share_by_creation_month": (
         "snapshot_date",
@@ -34,6 +44,10 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "n_llm",
         "n_unknown",
         "slm_pct",
+        "slm_pct_low",
+        "slm_pct_high",
+        "slm_pct_if_unknown_slm",
+        "slm_pct_if_unknown_llm",
     ),
     "download_share_by_creation_month": (
         "snapshot_date",
@@ -68,6 +82,10 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "n_unknown",
         "slm_pct",
         "is_complete_week",
+        "slm_pct_low",
+        "slm_pct_high",
+        "slm_pct_if_unknown_slm",
+        "slm_pct_if_unknown_llm",
     ),
     "survival_by_class": (
         "snapshot_date",
@@ -94,8 +112,17 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "pct_models",
         "downloads_30d",
         "pct_downloads",
+        "pct_models_low",
+        "pct_models_high",
     ),
-    "report_rules": ("slm_max_params", "medium_max_params", "size_mode", "old_model_age_days"),
+    "report_rules": (
+        "slm_max_params",
+        "medium_max_params",
+        "size_mode",
+        "old_model_age_days",
+        "interval_z",
+        "interval_level_pct",
+    ),
     "report_size_thresholds": ("parameter_count", "is_class_boundary"),
     "report_snapshot_dates": ("snapshot_date", "last_finished_at", "old_before_month"),
     "report_top_listing_sizes": ("snapshot_date", "parameter_count", "model_class"),

@@ -50,6 +50,10 @@ TOP_TAGS = 15
 MIN_TAG_SLOTS = 10
 # Hub task tags run to ~30 characters (zero-shot-image-classification); longer text is cut to fit.
 TAG_DISPLAY_CHARS = 32
+# The intervals: dark enough to read over a bar, thin enough not to hide it. Their level comes
+# from marts.report_rules (ReportRules.interval_label); this names them without one.
+WILSON_LABEL = "interval (Wilson score)"
+INTERVAL_COLOR = "#222222"
 # Below this many models of known size, a month's SLM share swings with one or two models.
 MIN_KNOWN_MODELS_PER_MONTH = 10
 
@@ -170,11 +174,13 @@ def render_slm_share_by_creation_month(
     snapshot_date: date,
     path: Path,
     labels: Mapping[str, str],
+    interval_label: str = WILSON_LABEL,
 ) -> StudyFigure:
     """Study figures slm-by-time / slm-percentage-by-tags: SLM % of the models created each month.
 
     ``scope`` is `all` (the top listing) or a pipeline tag (that tag's listing). The lower panel shows
-    how many models each month's percentage rests on.
+    how many models each month's percentage rests on. ``interval_label`` names the intervals'
+    level (ReportRules.interval_label, from marts.report_rules).
     """
     if scope == ALL_SCOPE:
         where, title_suffix = "top listing", ""
@@ -196,7 +202,7 @@ def render_slm_share_by_creation_month(
     )
     fig, (share_ax, count_ax) = new_figure(height_ratios=(3.0, 1.6))
     add_header(fig, share_ax, title, subtitle)
-    _draw_monthly_slm_share(share_ax, months, n_slm, n_known)
+    _draw_monthly_slm_share(share_ax, months, n_slm, n_known, interval_label)
     _draw_monthly_counts(count_ax, months, labels)
     # The axis runs to the snapshot's month, so recent months without models show as empty.
     format_month_axis(
@@ -211,7 +217,9 @@ def render_slm_share_by_creation_month(
     return StudyFigure(path, caption, n_models, True)
 
 
-def _draw_monthly_slm_share(ax: Axes, months: Sequence[MonthClassCounts], n_slm: int, n_known: int) -> None:
+def _draw_monthly_slm_share(
+    ax: Axes, months: Sequence[MonthClassCounts], n_slm: int, n_known: int, interval_label: str
+) -> None:
     known = [m for m in months if m.slm_pct is not None]
     reliable = [m for m in known if m.n_slm + m.n_llm >= MIN_KNOWN_MODELS_PER_MONTH]
     sparse = [m for m in known if m.n_slm + m.n_llm < MIN_KNOWN_MODELS_PER_MONTH]
@@ -240,6 +248,9 @@ def _draw_monthly_slm_share(ax: Axes, months: Sequence[MonthClassCounts], n_slm:
                 **bar_style,
             )
         )
+    with_interval = [m for m in known if m.slm_pct_low is not None and m.slm_pct_high is not None]
+    if with_interval:
+        handles.append(draw_share_intervals(ax, with_interval, interval_label))
     if unknown_only:
         # Such a month has no share: mark it rather than leave a gap that reads as 0%.
         (marker,) = ax.plot(
@@ -284,6 +295,26 @@ def _draw_monthly_slm_share(ax: Axes, months: Sequence[MonthClassCounts], n_slm:
         ncol=2 if len(handles) > 3 else 3,
         frameon=False,
         fontsize=LABEL_SIZE - 2,
+    )
+
+
+def draw_share_intervals(ax: Axes, months: Sequence[MonthClassCounts], label: str = WILSON_LABEL):
+    """The months' 95 % intervals (marts' slm_pct_low / slm_pct_high) as thin error bars."""
+    values = np.array([m.slm_pct for m in months], dtype=float)
+    return ax.errorbar(
+        month_centers([m.creation_month for m in months]),
+        values,
+        yerr=[
+            values - np.array([m.slm_pct_low for m in months], dtype=float),
+            np.array([m.slm_pct_high for m in months], dtype=float) - values,
+        ],
+        fmt="none",
+        ecolor=INTERVAL_COLOR,
+        elinewidth=1,
+        capsize=2.5,
+        capthick=1,
+        alpha=0.75,
+        label=label,
     )
 
 
@@ -397,7 +428,12 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
             for c in ("LLM", "SLM")
         ),
         render_slm_share_by_creation_month(
-            data.slm_share_by_scope.get(ALL_SCOPE, []), ALL_SCOPE, day, out_dir / SLM_SHARE_FILE, labels
+            data.slm_share_by_scope.get(ALL_SCOPE, []),
+            ALL_SCOPE,
+            day,
+            out_dir / SLM_SHARE_FILE,
+            labels,
+            data.rules.interval_label,
         ),
         *(
             render_downloads_by_creation_month(
@@ -412,7 +448,9 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
             for c in ("SLM", "LLM")
         ),
         *(
-            render_slm_share_by_creation_month(months, tag, day, out_dir / slm_share_tag_file(tag), labels)
+            render_slm_share_by_creation_month(
+                months, tag, day, out_dir / slm_share_tag_file(tag), labels, data.rules.interval_label
+            )
             for tag, months in sorted(data.slm_share_by_scope.items())
             if tag != ALL_SCOPE
         ),

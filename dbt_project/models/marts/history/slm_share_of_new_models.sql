@@ -5,7 +5,8 @@
 -- models the top listing has shown, i.e. the created models that became popular, which is
 -- what a study of the top N sees. As of each snapshot date D: models seen up to D, a model's
 -- class being the one of its latest observation up to D (a new repository often gets its
--- weights, hence its size, after its first day).
+-- weights, hence its size, after its first day). slm_pct carries its 95 % interval and its
+-- bounds under the unknown sizes.
 
 with
 
@@ -178,7 +179,23 @@ final as (
             counted.creation_week >= coverage.covered_from
             and counted.creation_week + interval 7 day <= counted.snapshot_date,
             false
-        ) as is_complete_week
+        ) as is_complete_week,
+        -- slm_pct's 95 % interval (null with the share)
+        100 * {{ wilson_low('counted.n_slm', 'counted.n_slm + counted.n_llm') }} as slm_pct_low,
+        100 * {{ wilson_high('counted.n_slm', 'counted.n_slm + counted.n_llm') }} as slm_pct_high,
+        -- the share if every model of unknown size were an SLM, or an LLM
+        case
+            when counted.n_slm + counted.n_llm + counted.n_unknown > 0
+                then
+                    cast(100.0 * (counted.n_slm + counted.n_unknown) as double)
+                    / (counted.n_slm + counted.n_llm + counted.n_unknown)
+        end as slm_pct_if_unknown_slm,
+        case
+            when counted.n_slm + counted.n_llm + counted.n_unknown > 0
+                then
+                    cast(100.0 * counted.n_slm as double)
+                    / (counted.n_slm + counted.n_llm + counted.n_unknown)
+        end as slm_pct_if_unknown_llm
 
     from counted
 

@@ -91,7 +91,10 @@ shared as (
         cast(100.0 * n_changed as double) / n_models as pct_models_changed,
         -- null when the listing has no download at all that day
         cast(100.0 * downloads_30d_changed as double) / nullif(downloads_30d, 0)
-            as pct_downloads_changed
+            as pct_downloads_changed,
+        -- pct_models_changed's 95 % interval; the share of downloads has none
+        100 * {{ wilson_low('n_changed', 'n_models') }} as pct_models_changed_low,
+        100 * {{ wilson_high('n_changed', 'n_models') }} as pct_models_changed_high
 
     from counted
 

@@ -39,9 +39,14 @@ shared as (
         -- null when the listing has no download at all that day
         cast(100.0 * downloads_30d as double)
         / nullif(sum(downloads_30d) over (partition by snapshot_date, listing), 0)
-            as pct_downloads
+            as pct_downloads,
+        -- pct_models' 95 % interval; a share of downloads has none (downloads are not draws)
+        100 * {{ wilson_low('n_models', 'sum(n_models) over by_listing') }} as pct_models_low,
+        100 * {{ wilson_high('n_models', 'sum(n_models) over by_listing') }} as pct_models_high
 
     from counted
+
+    window by_listing as (partition by snapshot_date, listing)
 
 )
 
