@@ -10,7 +10,8 @@ rules as (
         cast({{ var('slm_max_params') }} as bigint) as slm_max_params,
         cast({{ var('medium_max_params', none) or 'null' }} as bigint) as medium_max_params,
         cast('{{ var("size_mode", "exact") }}' as varchar) as size_mode,
-        cast({{ var('old_model_age_days') }} as integer) as old_model_age_days
+        cast({{ var('old_model_age_days') }} as integer) as old_model_age_days,
+        cast({{ var('min_known_models_per_period') }} as integer) as min_known_models_per_period
 
 )
 
