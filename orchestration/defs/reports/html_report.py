@@ -27,7 +27,6 @@ from pathlib import Path
 
 import duckdb
 import jinja2
-from markupsafe import Markup, escape
 
 from orchestration.defs.reports.figure_style import billions, display_text, thousands
 from orchestration.defs.reports.mart_queries import (
@@ -40,6 +39,7 @@ from orchestration.defs.reports.mart_queries import (
     load_rules,
 )
 from orchestration.defs.reports.marts import read
+from orchestration.defs.reports.method_text import render_method
 from orchestration.defs.reports.pipeline_text import PipelineText
 from orchestration.defs.reports.study_figures import (
     CLASS_SPLIT_FILE,
@@ -424,12 +424,20 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
 # HTML
 
 
-def _code_spans(text: str) -> Markup:
-    """Plain text with `code` between backticks (as dbt descriptions write it), escaped."""
-    code = Markup("<code>{}</code>")
-    return Markup("").join(
-        code.format(part) if i % 2 else escape(part) for i, part in enumerate(text.split("`"))
-    )
+def method_values(rules: ReportRules, pipeline: PipelineText) -> dict[str, str]:
+    """The values docs/method.md names in double braces (method_text.VALUE_NAMES), as Markdown."""
+    return {
+        "slm_max_params": f"{rules.slm_max_params:,} ({billions(rules.slm_max_params)})",
+        "medium_max_params": (
+            f"{rules.medium_max_params:,} ({billions(rules.medium_max_params)})"
+            if rules.medium_max_params is not None
+            else "off"
+        ),
+        "size_mode": f"`{rules.size_mode}`",
+        "old_model_age_days": str(rules.old_model_age_days),
+        "min_known_models_per_period": str(rules.min_known_models_per_period),
+        "size_sources": pipeline.size_sources,
+    }
 
 
 _TEMPLATES = jinja2.Environment(
@@ -440,8 +448,6 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_TEMPLATES.filters["billions"] = billions
-_TEMPLATES.filters["code_spans"] = _code_spans
 
 _TOC = (
     ("key-numbers", "Key numbers"),
@@ -547,8 +553,7 @@ def build_report_html(
             if freshness.n_missing
             else ""
         ),
-        rules=context.rules,
-        pipeline=context.pipeline,
+        method=render_method(context.pipeline.method, method_values(context.rules, context.pipeline)),
         other_days=[d.isoformat() for d in other_days],
         serving_filename=SERVING_FILENAME,
     )
