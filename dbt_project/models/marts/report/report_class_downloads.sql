@@ -33,7 +33,6 @@ summed as (
     select
         dates.snapshot_date,
         classes.model_class,
-        count(months.creation_month) as n_months,
         cast(coalesce(sum(months.downloads_30d), 0) as bigint) as downloads_30d,
         cast(
             coalesce(
@@ -45,7 +44,8 @@ summed as (
                 ),
                 0
             ) as bigint
-        ) as old_downloads_30d
+        ) as old_downloads_30d,
+        count(months.creation_month) as n_months
 
     from dates
     cross join classes
@@ -83,6 +83,7 @@ shares as (
         summed.n_months,
         summed.downloads_30d,
         summed.old_downloads_30d,
+        ranked_months.creation_month as busiest_creation_month,
         case
             when sum(summed.downloads_30d) over (partition by summed.snapshot_date) > 0
                 then
@@ -93,7 +94,6 @@ shares as (
             when summed.downloads_30d > 0
                 then cast(100.0 * summed.old_downloads_30d as double) / summed.downloads_30d
         end as old_share_pct,
-        ranked_months.creation_month as busiest_creation_month,
         case
             when summed.downloads_30d > 0
                 then cast(100.0 * ranked_months.downloads_30d as double) / summed.downloads_30d

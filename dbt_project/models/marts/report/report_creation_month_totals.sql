@@ -17,7 +17,6 @@ summed as (
     select
         snapshot_date,
         scope,
-        count(*) as n_months,
         cast(sum(case when is_sparse then 1 else 0 end) as bigint) as n_sparse_months,
         cast(sum(n_slm + n_llm + n_unknown) as bigint) as n_models,
         cast(sum(n_slm) as bigint) as n_slm,
@@ -31,7 +30,8 @@ summed as (
             sum(case when is_old then n_slm + n_llm + n_unknown else 0 end) as bigint
         ) as n_old_models,
         cast(sum(case when is_old then n_slm else 0 end) as bigint) as n_old_slm,
-        cast(sum(case when is_old then n_known else 0 end) as bigint) as n_old_known
+        cast(sum(case when is_old then n_known else 0 end) as bigint) as n_old_known,
+        count(*) as n_months
 
     from months
 
@@ -49,16 +49,16 @@ shares as (
         n_models,
         n_slm,
         n_known,
-        case when n_known > 0 then cast(100.0 * n_slm as double) / n_known end as slm_pct,
         n_recent_models,
         n_recent_slm,
         n_recent_known,
-        case
-            when n_recent_known > 0 then cast(100.0 * n_recent_slm as double) / n_recent_known
-        end as recent_slm_pct,
         n_old_models,
         n_old_slm,
         n_old_known,
+        case when n_known > 0 then cast(100.0 * n_slm as double) / n_known end as slm_pct,
+        case
+            when n_recent_known > 0 then cast(100.0 * n_recent_slm as double) / n_recent_known
+        end as recent_slm_pct,
         case
             when n_old_known > 0 then cast(100.0 * n_old_slm as double) / n_old_known
         end as old_slm_pct

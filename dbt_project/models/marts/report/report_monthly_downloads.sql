@@ -34,10 +34,10 @@ shares as (
         month_start,
         downloads,
         slm_downloads,
+        is_complete_month,
         case
             when downloads > 0 then cast(100.0 * slm_downloads as double) / downloads
-        end as slm_pct,
-        is_complete_month
+        end as slm_pct
 
     from summed
 

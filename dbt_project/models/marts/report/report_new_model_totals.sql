@@ -44,11 +44,11 @@ shares as (
         n_models,
         n_slm,
         n_known,
-        case when n_known > 0 then cast(100.0 * n_slm as double) / n_known end as slm_pct,
         n_complete_weeks,
         n_models_complete_weeks,
         n_slm_complete_weeks,
         n_known_complete_weeks,
+        case when n_known > 0 then cast(100.0 * n_slm as double) / n_known end as slm_pct,
         case
             when n_known_complete_weeks > 0
                 then cast(100.0 * n_slm_complete_weeks as double) / n_known_complete_weeks

@@ -28,8 +28,8 @@ coverage as (
         span.first_date,
         span.latest_date,
         span.n_snapshot_dates,
-        {{ dbt.datediff('span.first_date', 'span.latest_date', 'day') }} + 1
-        - span.n_snapshot_dates as n_missing_dates,
+        {{ days_between('span.first_date', 'span.latest_date') }}
+        + 1 - span.n_snapshot_dates as n_missing_dates,
         latest.last_finished_at
 
     from span

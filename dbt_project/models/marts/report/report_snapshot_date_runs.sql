@@ -12,17 +12,24 @@ dates as (
 
 ),
 
+ranked as (
+
+    select
+        snapshot_date,
+        row_number() over (order by snapshot_date) as date_rank
+
+    from dates
+
+),
+
 -- Consecutive dates share one island: the date minus its rank is constant along a run.
 islands as (
 
     select
         snapshot_date,
-        cast(
-            {{ dbt.dateadd('day', '-1 * (row_number() over (order by snapshot_date))', 'snapshot_date') }}
-            as date
-        ) as island
+        {{ add_days('snapshot_date', '-date_rank') }} as island
 
-    from dates
+    from ranked
 
 ),
 
@@ -53,9 +60,9 @@ next_present as (
 missing as (
 
     select
-        cast({{ dbt.dateadd('day', 1, 'last_date') }} as date) as first_date,
-        cast({{ dbt.dateadd('day', -1, 'next_first_date') }} as date) as last_date,
-        {{ dbt.datediff('last_date', 'next_first_date', 'day') }} - 1 as n_days,
+        {{ add_days('last_date', 1) }} as first_date,
+        {{ add_days('next_first_date', -1) }} as last_date,
+        {{ days_between('last_date', 'next_first_date') }} - 1 as n_days,
         false as has_snapshot
 
     from next_present

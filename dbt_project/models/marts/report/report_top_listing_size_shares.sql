@@ -15,8 +15,8 @@ shares as (
 
     select
         snapshot_date,
-        count(*) as n_models,
         cast(sum(case when model_class = 'SLM' then 1 else 0 end) as bigint) as n_slm,
+        count(*) as n_models,
         cast(100.0 * sum(case when model_class = 'SLM' then 1 else 0 end) as double)
         / count(*) as slm_pct
 
