@@ -33,6 +33,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 # The project itself (installed editable: orchestration/ locates dbt_project/ beside it).
 COPY README.md ./
+# The text of the report's method section, read by orchestration/defs/reports/method_text.py.
+COPY docs/method.md docs/
 COPY orchestration/ orchestration/
 COPY dbt_project/ dbt_project/
 RUN uv sync --frozen --no-dev

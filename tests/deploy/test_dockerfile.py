@@ -166,7 +166,9 @@ def test_the_build_context_holds_what_the_dockerfile_copies_and_nothing_private(
         "docker-compose.yml",
     ]
     assert [path for path in private if in_build_context(path)] == []
-    assert not [path for path in context if path.startswith(("tests/", "docs/", ".ci/", "bench/"))]
+    # Of docs/, only the report's method section, which the report renders.
+    assert [path for path in context if path.startswith("docs/")] == ["docs/method.md"]
+    assert not [path for path in context if path.startswith(("tests/", ".ci/", "bench/"))]
     # The simulated Hub is a test and demo instrument beside the product, never in its image.
     assert (REPO_ROOT / "simulated_hub" / "world.py").exists()
     assert not [path for path in context if path.startswith("simulated_hub/")]

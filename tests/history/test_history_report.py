@@ -36,7 +36,8 @@ def test_the_report_reads_the_new_listing_rows_of_the_history_mart(report_db):
         earlier = load_new_models_share(conn, date(2025, 1, 7))
     # The `new` listing of DAY showed uni/tiny-mlm (SLM) and new/fresh (unknown size); the top
     # listing's rows (4 models of known size) are not counted.
-    assert (totals.n_slm, totals.n_llm, totals.n_unknown) == (1, 0, 1)
+    assert (totals.n_models, totals.n_slm, totals.n_known) == (2, 1, 1)
+    assert totals.slm_pct == 100.0
     # No `new` listing was crawled before DAY.
     assert earlier is None
 

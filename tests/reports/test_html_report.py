@@ -15,15 +15,14 @@ import pytest
 
 from orchestration.defs.reports.html_report import (
     INDEX_FILE,
-    SnapshotFreshness,
+    NO_SNAPSHOT,
     build_report_html,
-    date_ranges,
     key_numbers,
     load_report_context,
     render_html_report,
     slm_share_reading,
 )
-from orchestration.defs.reports.mart_queries import MonthClassCounts, load_study_data
+from orchestration.defs.reports.mart_queries import ScopeTotals, load_study_data
 from tests.reports.report_dataset import (
     DAY,
     ESCAPED_SCRIPT_TAG,
@@ -177,14 +176,11 @@ def test_each_figure_has_a_reading_for_the_day(page):
 
 
 def test_a_reading_says_when_every_month_rests_on_enough_models():
-    # Two months of 21 and 22 models of known size, both since 2024-01 (hand-made rows: the raw
-    # fixture is too small for a month of 10 models).
-    months = [
-        MonthClassCounts(date(2024, 5, 1), 12, 9, 1, 100 * 12 / 21),
-        MonthClassCounts(date(2024, 6, 1), 10, 12, 0, 100 * 10 / 22),
-    ]
+    # Two months of 21 and 22 models of known size (12 + 10 SLMs), both since 2024-01, summed by
+    # hand as marts.report_creation_month_totals sums them: the reading only words them.
+    totals = ScopeTotals(2, 0, 44, 22, 43, 100 * 22 / 43, 44, 22, 43, 100 * 22 / 43, 0, 0, 0, None)
     # 2024-01: the first month not wholly over 365 days before DAY (marts.report_snapshot_dates).
-    reading = slm_share_reading(months, "text-generation", DAY, date(2024, 1, 1))
+    reading = slm_share_reading(totals, "text-generation", DAY, date(2024, 1, 1), 10)
     assert (
         "Created since 2024-01: 51.2% SLM (22 of 43); created earlier: no model. Every month rests on at "
         "least 10 models of known size." in reading
@@ -268,7 +264,7 @@ def test_a_day_before_any_new_listing_has_no_new_models_share(built_report_db):
 
 def test_a_warehouse_without_listing_runs_still_gets_a_report(built_report_db, tmp_path):
     data, context = load(built_report_db)
-    context = dataclasses.replace(context, freshness=SnapshotFreshness((), None))
+    context = dataclasses.replace(context, freshness=NO_SNAPSHOT)
     report = render_html_report(data, [], context, tmp_path / "report", generated_at=GENERATED_AT)
     text = parse(report.dated.read_text(encoding="utf-8")).text
     assert "the snapshot dates of this warehouse are unknown" in text
@@ -296,12 +292,3 @@ def test_a_context_of_another_date_is_refused(built_report_db, tmp_path):
     data, context = load(built_report_db, DAY, context_day=NO_LLM_DAY)
     with pytest.raises(ValueError, match="report context is for 2025-01-05"):
         render_html_report(data, [], context, tmp_path)
-
-
-def test_missing_dates_are_grouped_into_ranges():
-    days = [date(2025, 1, 2), date(2025, 1, 3), date(2025, 1, 4), date(2025, 1, 9), date(2025, 2, 1)]
-    assert date_ranges(days) == [
-        (date(2025, 1, 2), date(2025, 1, 4)),
-        (date(2025, 1, 9), date(2025, 1, 9)),
-        (date(2025, 2, 1), date(2025, 2, 1)),
-    ]

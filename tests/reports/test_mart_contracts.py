@@ -52,13 +52,13 @@ def test_an_unenforced_contract_and_a_missing_type_are_refused(manifest):
     changed = copy.deepcopy(manifest)
     changed["nodes"]["model.slm_observatory.report_rules"]["config"]["contract"]["enforced"] = False
     changed["nodes"]["model.slm_observatory.survival_by_class"]["columns"]["n_at_risk"]["data_type"] = None
-    del changed["nodes"]["model.slm_observatory.tags_by_class"]
+    del changed["nodes"]["model.slm_observatory.report_tag_shares"]
     problems = contract_problems(changed)
     assert any(p.startswith("mart marts.report_rules: its contract is not enforced") for p in problems)
     assert any(
         p.startswith("mart marts.survival_by_class: column 'n_at_risk' has no data_type") for p in problems
     )
-    assert "mart marts.tags_by_class: no such dbt model" in problems
+    assert "mart marts.report_tag_shares: no such dbt model" in problems
     assert len(problems) == 3
 
 

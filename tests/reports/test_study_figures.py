@@ -21,7 +21,7 @@ from orchestration.defs.reports.figure_style import (
     month_centers,
     new_figure,
 )
-from orchestration.defs.reports.mart_queries import MonthClassCounts, TagCount, load_study_data
+from orchestration.defs.reports.mart_queries import MonthClassCounts, ScopeTotals, TagCount, load_study_data
 from orchestration.defs.reports.safe_names import safe_filename
 from orchestration.defs.reports.study_figures import (
     draw_share_intervals,
@@ -119,7 +119,7 @@ def test_only_the_requested_dates_rows_are_used(marts_conn, tmp_path):
 
 def test_a_tag_figure_shows_the_fifteen_most_used_tags(tmp_path):
     # 20 task tags (hand-made rows: the raw fixture's classes carry two tags each).
-    tags = [TagCount(f"tag-{i:02d}", i) for i in range(1, 21)]
+    tags = [TagCount(f"tag-{i:02d}", i, 100 * i / 60) for i in range(1, 21)]
     figure = render_tags("SLM", tags, 60, DAY, tmp_path / "tags.png")
     assert "(15 of 20 shown)" in figure.caption
     assert "first: tag-20 (20)" in figure.caption
@@ -194,29 +194,58 @@ def test_empty_inputs_render_a_no_data_figure(render, expected_caption, tmp_path
 def test_hub_strings_with_mathtext_and_control_characters_render(tmp_path):
     # `$` would start matplotlib mathtext and `\x00`/newlines would garble labels: shown as text.
     nasty = ["$\\frac{unclosed", "a$b$c", "new\nline\x00", "x" * 300]
-    tags = [TagCount(tag, 10 - i) for i, tag in enumerate(nasty)]
+    tags = [TagCount(tag, 10 - i, 100 * (10 - i) / 20) for i, tag in enumerate(nasty)]
     assert render_tags("SLM", tags, 20, DAY, tmp_path / "tags.png").has_data
-    months = [MonthClassCounts(date(2024, 1, 1), 1, 1, 0, 50.0)]
+    months = [month_counts(date(2024, 1, 1), 1, 1, 0)]
     for i, tag in enumerate(nasty):
-        assert render_slm_share_by_creation_month(months, tag, DAY, tmp_path / f"{i}.png", LABELS).has_data
+        assert render_month_counts(months, tag, tmp_path / f"{i}.png").has_data
 
 
 def month_counts(month: date, n_slm: int, n_llm: int, n_unknown: int) -> MonthClassCounts:
+    # Hand-made rows as marts.report_creation_months has them (sparse: under 10 of known size).
     known = n_slm + n_llm
-    return MonthClassCounts(month, n_slm, n_llm, n_unknown, 100 * n_slm / known if known else None)
+    return MonthClassCounts(
+        month, n_slm, n_llm, n_unknown, 100 * n_slm / known if known else None, known < 10
+    )
+
+
+def render_month_counts(months: list[MonthClassCounts], scope: str, path: Path):
+    """The figure of hand-made months, with their totals as marts.report_creation_month_totals sums
+    them (every month counted as recent: the figure does not draw the split)."""
+    n_slm = sum(m.n_slm for m in months)
+    n_known = n_slm + sum(m.n_llm for m in months)
+    n_models = n_known + sum(m.n_unknown for m in months)
+    slm_pct = 100 * n_slm / n_known if n_known else None
+    totals = ScopeTotals(
+        len(months),
+        sum(m.is_sparse for m in months),
+        n_models,
+        n_slm,
+        n_known,
+        slm_pct,
+        n_models,
+        n_slm,
+        n_known,
+        slm_pct,
+        0,
+        0,
+        0,
+        None,
+    )
+    return render_slm_share_by_creation_month(months, scope, DAY, path, LABELS, totals, 10)
 
 
 def test_ten_years_of_months_with_gaps_of_known_sizes_render(tmp_path):
     months = [month_counts(date(2015 + i // 12, i % 12 + 1, 1), i % 7, i % 3, 1) for i in range(120)]
     assert any(m.slm_pct is None for m in months)
-    figure = render_slm_share_by_creation_month(months, "all", DAY, tmp_path / "long.png", LABELS)
+    figure = render_month_counts(months, "all", tmp_path / "long.png")
     assert figure.has_data
     assert figure.n_models == sum(m.n_slm + m.n_llm + m.n_unknown for m in months)
 
 
 def test_a_tag_whose_models_all_have_unknown_sizes_still_shows_its_counts(tmp_path):
     months = [month_counts(date(2024, 1, 1), 0, 0, 3), month_counts(date(2024, 4, 1), 0, 0, 1)]
-    figure = render_slm_share_by_creation_month(months, "audio", DAY, tmp_path / "audio.png", LABELS)
+    figure = render_month_counts(months, "audio", tmp_path / "audio.png")
     assert figure.has_data
     assert "no model of known size; n = 4 models (0 of known size)" in figure.caption
 

@@ -115,15 +115,18 @@ def save_figure(fig: Figure, path: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-def render_no_data(path: Path, title: str, subtitle: str, message: str) -> None:
-    """The figure for an empty input: same title and subtitle, the reason in the middle."""
+def no_data_figure(
+    path: Path, title: str, snapshot_date: date, sample: str, reason: str, n_models: int = 0
+) -> StudyFigure:
+    """The figure of an empty input, under its usual name and with its usual title and subtitle, the
+    reason in the middle; ``reason`` completes "No data on <date>: ..."."""
     fig, (ax,) = new_figure()
-    add_header(fig, ax, title, subtitle)
+    add_header(fig, ax, title, snapshot_subtitle(snapshot_date, sample))
     ax.set_axis_off()
     ax.text(
         0.5,
         0.5,
-        f"No data\n{message}",
+        f"No data\n{reason[:1].upper()}{reason[1:]}.",
         transform=ax.transAxes,
         ha="center",
         va="center",
@@ -133,15 +136,6 @@ def render_no_data(path: Path, title: str, subtitle: str, message: str) -> None:
         parse_math=False,
     )
     save_figure(fig, path)
-
-
-def no_data_figure(
-    path: Path, title: str, snapshot_date: date, sample: str, reason: str, n_models: int = 0
-) -> StudyFigure:
-    """The figure of an empty input, under its usual name; ``reason`` completes "No data on <date>: ..."."""
-    render_no_data(
-        path, title, snapshot_subtitle(snapshot_date, sample), f"{reason[:1].upper()}{reason[1:]}."
-    )
     return StudyFigure(path, f"No data on {snapshot_date}: {reason}.", n_models, False, title)
 
 

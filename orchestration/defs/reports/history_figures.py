@@ -15,7 +15,7 @@ gives a "no data" figure under the same name, so a date always has the same five
 - `history_monthly_downloads.png`: downloads per month stacked by class, partial months marked
   (marts.monthly_downloads_by_class);
 - `history_new_models_slm_share.png`: SLM share of the models created each week, from the
-  newest-models listing and from the top listing (marts.slm_share_of_new_models);
+  newest-models listing and from the top listing (marts.report_new_model_weeks, report_new_model_totals);
 - `history_top_n_survival.png`: Kaplan-Meier curves of the time models stay in the top listing,
   by class, with censoring marks and the numbers at risk (marts.survival_by_class);
 - `history_old_model_download_share.png`: share of each class's daily downloads going to models
@@ -71,8 +71,6 @@ SOURCE_LABELS = {
     NEW_LISTING: "newest-models listing (every new model)",
     TOP_LISTING: "top listing (the new models that became popular)",
 }
-# Below this many models of known size, a week's SLM share swings with one or two models.
-MIN_KNOWN_MODELS_PER_WEEK = 10
 # An interval box per week, a little narrower than the week so neighbours stay apart.
 WEEK_INTERVAL_WIDTH_DAYS = 6
 GAP_COLOR = "#000000"
@@ -112,11 +110,29 @@ class WeeklyNewModels:
     n_unknown: int
     slm_pct: float | None
     is_complete_week: bool
+    is_sparse: bool  # too few models of known size to read (var min_known_models_per_period)
     # slm_pct's 95 % interval and its values were every unknown size an SLM / an LLM (the mart's)
     slm_pct_low: float | None = None
     slm_pct_high: float | None = None
     slm_pct_if_unknown_slm: float | None = None
     slm_pct_if_unknown_llm: float | None = None
+
+
+@dataclass(frozen=True)
+class NewModelShare:
+    """The complete weeks of one source listing summed (marts.report_new_model_totals)."""
+
+    n_models: int
+    slm_pct: float | None
+
+
+@dataclass(frozen=True)
+class MonthShare:
+    """A complete month's downloads of every class and the SLM share (marts.report_monthly_downloads)."""
+
+    month_start: date
+    downloads: int
+    slm_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -150,6 +166,9 @@ class HistoryData:
     monthly: list[MonthlyClassDownloads] = field(default_factory=list)
     new_models: list[WeeklyNewModels] = field(default_factory=list)
     new_models_as_of: date | None = None
+    new_model_shares: dict[str, NewModelShare] = field(default_factory=dict)  # by source listing
+    latest_complete_month: MonthShare | None = None
+    missed_dates: tuple[date, ...] = ()  # days without a snapshot up to snapshot_date, ascending
     survival: list[SurvivalStep] = field(default_factory=list)
     survival_as_of: date | None = None
     old_shares: list[OldModelShare] = field(default_factory=list)
@@ -176,7 +195,7 @@ def _latest_as_of(conn: duckdb.DuckDBPyConnection, mart: str, day: date) -> date
 def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> HistoryData:
     """Read the history marts up to ``snapshot_date`` (each exists once dbt has built)."""
     day = snapshot_date
-    new_models_as_of = _latest_as_of(conn, "slm_share_of_new_models", day)
+    new_models_as_of = _latest_as_of(conn, "report_new_model_weeks", day)
     survival_as_of = _latest_as_of(conn, "survival_by_class", day)
     return HistoryData(
         snapshot_date=day,
@@ -226,7 +245,7 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
             WeeklyNewModels(*row)
             for row in read(
                 conn,
-                "slm_share_of_new_models",
+                "report_new_model_weeks",
                 (
                     "source_listing",
                     "creation_week",
@@ -236,6 +255,7 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
                     "n_unknown",
                     "slm_pct",
                     "is_complete_week",
+                    "is_sparse",
                     "slm_pct_low",
                     "slm_pct_high",
                     "slm_pct_if_unknown_slm",
@@ -247,6 +267,43 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
             )
         ],
         new_models_as_of=new_models_as_of,
+        new_model_shares={
+            source: NewModelShare(*row)
+            for source, *row in read(
+                conn,
+                "report_new_model_totals",
+                ("source_listing", "n_models_complete_weeks", "slm_pct_complete_weeks"),
+                where="snapshot_date = ?",
+                params=[new_models_as_of],
+            )
+        },
+        latest_complete_month=next(
+            (
+                MonthShare(*row)
+                for row in read(
+                    conn,
+                    "report_monthly_downloads",
+                    ("month_start", "downloads", "slm_pct"),
+                    where="month_start <= ? and is_complete_month",
+                    order_by="month_start desc",
+                    limit=1,
+                    params=[day],
+                )
+            ),
+            None,
+        ),
+        missed_dates=tuple(
+            first + timedelta(days=i)
+            for first, last in read(
+                conn,
+                "report_snapshot_date_runs",
+                ("first_date", "last_date"),
+                where="not has_snapshot and first_date <= ?",
+                order_by="first_date",
+                params=[day],
+            )
+            for i in range((min(last, day) - first).days + 1)
+        ),
         survival=[
             SurvivalStep(*row)
             for row in read(
@@ -375,7 +432,7 @@ def render_slm_download_share(data: HistoryData, path: Path) -> HistoryFigure:
     first, last = min(data.snapshot_dates or by_day), max(by_day)
     days = _days(first, last)
     no_data_days = [d for d in days if d not in by_day]
-    missed = [d for d in days if data.snapshot_dates and d not in data.snapshot_dates]
+    missed = [d for d in data.missed_dates if first <= d <= last]
     rolling = {d: r.rolling_7d_known_share_pct for d, r in slm_days.items()}
     last_day = by_day[last]
     unknown = last_day.get("unknown")
@@ -521,13 +578,12 @@ def render_monthly_downloads(data: HistoryData, path: Path) -> HistoryFigure:
     right = mdates.date2num(months[-1]) + 31 + 8
     ax.set_xlim(min(mdates.date2num(months[0]) - 8, right - 4 * 31), right)
     save_figure(fig, path)
-    complete_months = [m for m in months if complete[m]]
-    if complete_months:
-        m = complete_months[-1]
-        total = sum(r.downloads for r in by_month[m].values())
-        slm = by_month[m]["SLM"].downloads if "SLM" in by_month[m] else 0
-        share = _pct(100 * slm / total if total else None)
-        reading = f"latest complete month {m:%Y-%m}: {thousands(total)} downloads, {share} to SLMs"
+    latest = data.latest_complete_month
+    if latest is not None:
+        reading = (
+            f"latest complete month {latest.month_start:%Y-%m}: {thousands(latest.downloads)} downloads, "
+            f"{_pct(latest.slm_pct)} to SLMs"
+        )
     else:
         reading = "no complete month yet"
     caption = f"Downloads per month by class over {len(months)} month(s), {reading}."
@@ -545,8 +601,9 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
     title = "SLM share of the models created each week: every new model vs the popular ones"
     weeks = sorted({w.creation_week for w in data.new_models if w.is_complete_week})
     rows = {(w.source_listing, w.creation_week): w for w in data.new_models if w.is_complete_week}
-    n_new = sum(w.n_models for (s, _), w in rows.items() if s == NEW_LISTING)
-    n_top = sum(w.n_models for (s, _), w in rows.items() if s == TOP_LISTING)
+    shares = data.new_model_shares
+    n_new = shares[NEW_LISTING].n_models if NEW_LISTING in shares else 0
+    n_top = shares[TOP_LISTING].n_models if TOP_LISTING in shares else 0
     sample = (
         f"weeks the newest-models listing covers whole  ·  n = {thousands(n_new)} new models, "
         f"{thousands(n_top)} of them reached the top listing"
@@ -576,9 +633,7 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
             ],
             dtype=float,
         )
-        known = np.array(
-            [rows[(source, w)].n_slm + rows[(source, w)].n_llm if (source, w) in rows else 0 for w in weeks]
-        )
+        reliable = np.array([(source, w) in rows and not rows[(source, w)].is_sparse for w in weeks])
         share_ax.plot(x_weeks, values, color=color, linewidth=2, label=SOURCE_LABELS[source])
         low, high = (
             np.array(
@@ -592,8 +647,7 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
             )
             for bound in ("slm_pct_low", "slm_pct_high")
         )
-        draw_week_intervals(share_ax, x_weeks, low, high, known >= MIN_KNOWN_MODELS_PER_WEEK, color)
-        reliable = known >= MIN_KNOWN_MODELS_PER_WEEK
+        draw_week_intervals(share_ax, x_weeks, low, high, reliable, color)
         share_ax.plot(x_weeks[reliable], values[reliable], "o", color=color, markersize=6)
         share_ax.plot(
             x_weeks[~reliable],
@@ -613,11 +667,10 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
     handles.append(
         Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor="#666666")
     )
-    labels.append(f"fewer than {MIN_KNOWN_MODELS_PER_WEEK} models of known size (unreliable)")
+    min_known = data.rules.min_known_models_per_period
+    labels.append(f"fewer than {min_known} models of known size (unreliable)")
     handles.append(Patch(color="#666666", alpha=0.2, linewidth=0))
-    labels.append(
-        f"{data.rules.interval_label}, weeks with {MIN_KNOWN_MODELS_PER_WEEK}+ models of known size"
-    )
+    labels.append(f"{data.rules.interval_label}, weeks with {min_known}+ models of known size")
     share_ax.legend(handles, labels, loc="upper left", frameon=False, fontsize=LABEL_SIZE - 2, ncol=2)
     count_ax.set_yscale("symlog", linthresh=10)
     count_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _compact(v)))
@@ -631,9 +684,7 @@ def render_new_models_share(data: HistoryData, path: Path) -> HistoryFigure:
     count_ax.set_xlabel("Creation week (UTC, Monday to Sunday)", fontsize=LABEL_SIZE)
 
     def overall(source: str) -> float | None:
-        slm = sum(w.n_slm for (s, _), w in rows.items() if s == source)
-        llm = sum(w.n_llm for (s, _), w in rows.items() if s == source)
-        return 100 * slm / (slm + llm) if slm + llm else None
+        return shares[source].slm_pct if source in shares else None
 
     save_figure(fig, path)
     caption = (

@@ -20,29 +20,29 @@ Use it in two steps, like the figures: load with a short read-only connection, c
 import base64
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import jinja2
-from markupsafe import Markup, escape
 
 from orchestration.defs.reports.figure_style import billions, display_text, thousands
 from orchestration.defs.reports.mart_queries import (
-    MonthClassCounts,
-    MonthDownloads,
+    ClassDownloads,
+    ListingShares,
     ReportRules,
+    ScopeTotals,
     StudyData,
     TagCount,
     load_rules,
 )
 from orchestration.defs.reports.marts import read
+from orchestration.defs.reports.method_text import render_method
 from orchestration.defs.reports.pipeline_text import PipelineText
 from orchestration.defs.reports.study_figures import (
     CLASS_SPLIT_FILE,
-    MIN_KNOWN_MODELS_PER_MONTH,
     SLM_SHARE_FILE,
     StudyFigure,
     downloads_file,
@@ -53,7 +53,6 @@ from orchestration.names import (
     ALL_SCOPE,
     NEW_MODELS_FROM_NEW_LISTING,
     RAW_SCHEMA,
-    TOP_LISTING,
     WAREHOUSE_IDENTITY_TABLE,
 )
 from orchestration.warehouse import SERVING_FILENAME
@@ -74,59 +73,41 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-
 
 
 @dataclass(frozen=True)
+class DateRun:
+    """Consecutive days, all with a snapshot or all without (marts.report_snapshot_date_runs)."""
+
+    first: date
+    last: date
+    n_days: int
+
+
+@dataclass(frozen=True)
 class SnapshotFreshness:
-    """Snapshot dates the warehouse holds (marts.report_snapshot_dates)."""
+    """Snapshot dates the warehouse holds (marts.report_snapshot_coverage, report_snapshot_date_runs)."""
 
-    dates: tuple[date, ...]  # ascending, distinct
+    first: date | None
+    latest: date | None
+    n_dates: int
+    n_missing: int
     last_finished_at: datetime | None  # when the latest date's last listing run finished
+    present: tuple[DateRun, ...] = ()  # ascending
+    missing: tuple[DateRun, ...] = ()  # ascending
 
-    @property
-    def first(self) -> date | None:
-        return self.dates[0] if self.dates else None
+    def has_snapshot(self, day: date) -> bool:
+        return any(run.first <= day <= run.last for run in self.present)
 
-    @property
-    def latest(self) -> date | None:
-        return self.dates[-1] if self.dates else None
 
-    @property
-    def missing(self) -> list[date]:
-        """Days between the first and the latest snapshot date without a snapshot."""
-        if not self.dates:
-            return []
-        present = set(self.dates)
-        span = (self.dates[-1] - self.dates[0]).days
-        return [d for d in (self.dates[0] + timedelta(days=i) for i in range(span + 1)) if d not in present]
+NO_SNAPSHOT = SnapshotFreshness(None, None, 0, 0, None)
 
 
 @dataclass(frozen=True)
-class ClassTotals:
+class NewModelTotals:
+    """Every model a listing has shown up to the date (marts.report_new_model_totals)."""
+
+    n_models: int
     n_slm: int
-    n_llm: int
-    n_unknown: int
-
-    @property
-    def n_known(self) -> int:
-        return self.n_slm + self.n_llm
-
-    @property
-    def n_models(self) -> int:
-        return self.n_known + self.n_unknown
-
-    @property
-    def slm_pct(self) -> float | None:
-        """SLM share among models of known size, in percent; None when none has a known size."""
-        return 100 * self.n_slm / self.n_known if self.n_known else None
-
-    @property
-    def known_pct(self) -> float | None:
-        """Size-resolution coverage: the share of models whose size is known, in percent."""
-        return 100 * self.n_known / self.n_models if self.n_models else None
-
-
-@dataclass(frozen=True)
-class ListingCoverage:
-    listing: str  # `top`, `pipeline_tag:<tag>`, `new`: a Hub string for tag listings
-    totals: ClassTotals
+    n_known: int
+    slm_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -137,60 +118,47 @@ class ReportContext:
     freshness: SnapshotFreshness
     rules: ReportRules
     pipeline: PipelineText  # the dbt descriptions the method section quotes
-    listings: list[ListingCoverage] = field(default_factory=list)  # from `marts.class_split`
-    new_models: ClassTotals | None = None  # None: the new-models mart has no row for the date
+    new_models: NewModelTotals | None = None  # None: the new-models mart has no row for the date
     hub_kind: str | None = None  # `live` or `simulated`, from `raw.warehouse_identity`
 
 
 def load_snapshot_freshness(conn: duckdb.DuckDBPyConnection) -> SnapshotFreshness:
-    rows = read(
-        conn, "report_snapshot_dates", ("snapshot_date", "last_finished_at"), order_by="snapshot_date"
+    (row,) = read(
+        conn,
+        "report_snapshot_coverage",
+        ("first_date", "latest_date", "n_snapshot_dates", "n_missing_dates", "last_finished_at"),
     )
-    last_finished_at = rows[-1][1].astimezone(UTC) if rows and rows[-1][1] is not None else None
-    return SnapshotFreshness(tuple(day for day, _ in rows), last_finished_at)
-
-
-def load_listing_coverage(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> list[ListingCoverage]:
-    """Models per class for every listing of the day, the top listing first."""
-    by_listing: dict[str, dict[str, int]] = {}
-    for listing, model_class, n_models in read(
+    first, latest, n_dates, n_missing, last_finished_at = row
+    if first is None:
+        return NO_SNAPSHOT
+    runs = read(
         conn,
-        "class_split",
-        ("listing", "model_class", "n_models"),
-        where="snapshot_date = ?",
-        order_by="listing <> ?, listing",
-        params=[snapshot_date, TOP_LISTING],
-    ):
-        by_listing.setdefault(listing, {})[model_class] = n_models
-    return [
-        ListingCoverage(
-            listing,
-            ClassTotals(
-                counts.get("SLM", 0),
-                counts.get("LLM", 0),
-                sum(n for c, n in counts.items() if c not in ("SLM", "LLM")),
-            ),
-        )
-        for listing, counts in by_listing.items()
-    ]
+        "report_snapshot_date_runs",
+        ("first_date", "last_date", "n_days", "has_snapshot"),
+        order_by="first_date",
+    )
+    return SnapshotFreshness(
+        first,
+        latest,
+        n_dates,
+        n_missing,
+        last_finished_at.astimezone(UTC) if last_finished_at is not None else None,
+        tuple(DateRun(*run[:3]) for run in runs if run[3]),
+        tuple(DateRun(*run[:3]) for run in runs if not run[3]),
+    )
 
 
-def load_new_models_share(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> ClassTotals | None:
-    """SLM / LLM / unknown counts of every model the `new` listing has shown up to the date.
-
-    The `new_listing` rows of marts.slm_share_of_new_models, one per creation week, each model
-    counted once across days; None when the mart has no such row for the date.
-    """
+def load_new_models_share(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> NewModelTotals | None:
+    """Every model the `new` listing has shown up to the date, each counted once; None when the
+    mart has no `new_listing` row for the date."""
     rows = read(
         conn,
-        "slm_share_of_new_models",
-        ("n_slm", "n_llm", "n_unknown"),
+        "report_new_model_totals",
+        ("n_models", "n_slm", "n_known", "slm_pct"),
         where="snapshot_date = ? and source_listing = ?",
         params=[snapshot_date, NEW_MODELS_FROM_NEW_LISTING],
     )
-    if not rows:
-        return None
-    return ClassTotals(*(sum(row[i] for row in rows) for i in range(3)))
+    return NewModelTotals(*rows[0]) if rows else None
 
 
 def load_hub_kind(conn: duckdb.DuckDBPyConnection) -> str | None:
@@ -208,7 +176,6 @@ def load_report_context(
         freshness=load_snapshot_freshness(conn),
         rules=load_rules(conn),
         pipeline=pipeline,
-        listings=load_listing_coverage(conn, snapshot_date),
         new_models=load_new_models_share(conn, snapshot_date),
         hub_kind=load_hub_kind(conn),
     )
@@ -233,36 +200,29 @@ def pct(value: float) -> str:
     return f"{value:.1f}%"
 
 
-def _share(part: int, whole: int) -> float | None:
-    return 100 * part / whole if whole else None
-
-
-def top_listing_totals(data: StudyData) -> ClassTotals:
-    by_class = {row.model_class: row.n_models for row in data.class_split}
-    return ClassTotals(
-        by_class.get("SLM", 0),
-        by_class.get("LLM", 0),
-        sum(n for c, n in by_class.items() if c not in ("SLM", "LLM")),
-    )
+def _opt(value: float | None) -> float:
+    return value if value is not None else 0.0
 
 
 def key_numbers(data: StudyData, context: ReportContext) -> list[KeyNumber]:
     day = data.snapshot_date
-    top = top_listing_totals(data)
-    slm_downloads = sum(m.downloads_30d for m in data.downloads_by_class.get("SLM", []))
-    llm_downloads = sum(m.downloads_30d for m in data.downloads_by_class.get("LLM", []))
-    known_downloads = slm_downloads + llm_downloads
+    top = data.top
+    slm = data.class_downloads.get("SLM")
+    llm = data.class_downloads.get("LLM")
+    slm_downloads = slm.downloads_30d if slm else 0
+    known_downloads = slm_downloads + (llm.downloads_30d if llm else 0)
+    n_slm, n_known, n_models = (top.n_slm, top.n_known, top.n_models) if top else (0, 0, 0)
     numbers = [
         KeyNumber(
             "SLM share of the top listing's models of known size",
-            top.slm_pct,
-            f"{thousands(top.n_slm)} SLMs of {thousands(top.n_known)} models of known size among the "
-            f"{thousands(top.n_models)} most-downloaded models on {day}"
-            + (f" ({pct(_share(top.n_slm, top.n_models))} of all of them)." if top.n_models else "."),
+            top.slm_pct if top else None,
+            f"{thousands(n_slm)} SLMs of {thousands(n_known)} models of known size among the "
+            f"{thousands(n_models)} most-downloaded models on {day}"
+            + (f" ({pct(top.slm_pct_of_all)} of all of them)." if top else "."),
         ),
         KeyNumber(
             "SLM share of the top listing's 30-day downloads",
-            _share(slm_downloads, known_downloads),
+            slm.known_share_pct if slm else None,
             f"{thousands(slm_downloads)} of the {thousands(known_downloads)} downloads in the last 30 days "
             "of the top listing's models of known size went to SLMs.",
         ),
@@ -288,9 +248,9 @@ def key_numbers(data: StudyData, context: ReportContext) -> list[KeyNumber]:
     numbers.append(
         KeyNumber(
             "Size resolution (top listing)",
-            top.known_pct,
-            f"{thousands(top.n_known)} of the {thousands(top.n_models)} models have a known parameter "
-            f"count; {thousands(top.n_unknown)} are of unknown size.",
+            top.known_pct if top else None,
+            f"{thousands(n_known)} of the {thousands(n_models)} models have a known parameter "
+            f"count; {thousands(top.n_unknown if top else 0)} are of unknown size.",
         )
     )
     return numbers
@@ -305,19 +265,19 @@ def _plural(n: int, noun: str) -> str:
 
 
 def class_split_reading(data: StudyData) -> str:
-    day, top = data.snapshot_date, top_listing_totals(data)
-    if top.n_models == 0:
+    day, top = data.snapshot_date, data.top
+    if top is None:
         return f"On {day}, the top listing holds no model: no snapshot of that day reached the marts."
     parts = [
         f"On {day}, the top listing held the {thousands(top.n_models)} most-downloaded models: "
-        f"{thousands(top.n_slm)} SLMs ({pct(100 * top.n_slm / top.n_models)}), "
-        f"{thousands(top.n_llm)} LLMs ({pct(100 * top.n_llm / top.n_models)}) and "
-        f"{thousands(top.n_unknown)} of unknown size ({pct(100 * top.n_unknown / top.n_models)})."
+        f"{thousands(top.n_slm)} SLMs ({pct(top.slm_pct_of_all)}), "
+        f"{thousands(top.n_llm)} LLMs ({pct(top.llm_pct_of_all)}) and "
+        f"{thousands(top.n_unknown)} of unknown size ({pct(top.unknown_pct_of_all)})."
     ]
-    if top.slm_pct is not None:
+    if top.slm_pct is not None and top.llm_pct is not None:
         parts.append(
             f"Of the {thousands(top.n_known)} models with a known size, {pct(top.slm_pct)} are SLMs "
-            f"and {pct(100 - top.slm_pct)} LLMs."
+            f"and {pct(top.llm_pct)} LLMs."
         )
     else:
         parts.append("None of them has a known size, so no SLM share can be given.")
@@ -332,7 +292,7 @@ def tags_reading(model_class: str, tags: Sequence[TagCount], n_class: int, day: 
         return f"On {day}, none of the {thousands(n_class)} {plural} of the top listing has a task tag."
     ranked = sorted(tags, key=lambda t: (-t.n_models, t.tag))
     named = ", ".join(
-        f"“{display_text(t.tag)}” ({_plural(t.n_models, model_class)}, {pct(100 * t.n_models / n_class)})"
+        f"“{display_text(t.tag)}” ({_plural(t.n_models, model_class)}, {pct(t.pct_of_class)})"
         for t in ranked[:TAGS_IN_READING]
     )
     most_common = "the only one is" if len(tags) == 1 else "the most common are"
@@ -343,92 +303,94 @@ def tags_reading(model_class: str, tags: Sequence[TagCount], n_class: int, day: 
     )
 
 
-def _totals(months: Iterable[MonthClassCounts]) -> ClassTotals:
-    months = list(months)
-    return ClassTotals(
-        sum(m.n_slm for m in months), sum(m.n_llm for m in months), sum(m.n_unknown for m in months)
-    )
-
-
-def slm_share_reading(months: Sequence[MonthClassCounts], scope: str, day: date, cutoff: date | None) -> str:
-    """``cutoff``: models created before this month are old on ``day`` (marts.report_snapshot_dates)."""
+def slm_share_reading(
+    totals: ScopeTotals | None, scope: str, day: date, cutoff: date | None, min_known: int
+) -> str:
+    """``totals``: the scope's months summed (marts.report_creation_month_totals); ``cutoff``:
+    models created before this month are old on ``day`` (marts.report_snapshot_dates);
+    ``min_known``: var min_known_models_per_period (marts.report_rules)."""
     where = (
         "the top listing" if scope == ALL_SCOPE else f"the listing of pipeline tag “{display_text(scope)}”"
     )
-    if not months:
+    if totals is None:
         return f"On {day}, {where} holds no model with a creation date."
-    total = _totals(months)
-    if total.slm_pct is None:
+    if totals.slm_pct is None:
         return (
-            f"On {day}, none of the {thousands(total.n_models)} models of {where} has a known size, "
+            f"On {day}, none of the {thousands(totals.n_models)} models of {where} has a known size, "
             "so no SLM share can be given for any creation month."
         )
     if cutoff is None:
         raise ValueError(f"no old-model cutoff for {day}: marts.report_snapshot_dates has no row")
-    recent = _totals(m for m in months if m.creation_month >= cutoff)
-    older = _totals(m for m in months if m.creation_month < cutoff)
 
-    def share_of(group: ClassTotals, label: str) -> str:
-        if group.n_models == 0:
+    def share_of(n_models: int, n_slm: int, n_known: int, slm_pct: float | None, label: str) -> str:
+        if n_models == 0:
             return f"{label}: no model"
-        if group.slm_pct is None:
+        if slm_pct is None:
             return f"{label}: no model of known size"
-        return f"{label}: {pct(group.slm_pct)} SLM ({thousands(group.n_slm)} of {thousands(group.n_known)})"
+        return f"{label}: {pct(slm_pct)} SLM ({thousands(n_slm)} of {thousands(n_known)})"
 
-    sparse = sum(1 for m in months if m.n_slm + m.n_llm < MIN_KNOWN_MODELS_PER_MONTH)
+    sparse = totals.n_sparse_months
     if sparse == 0:
-        caveat = f"Every month rests on at least {MIN_KNOWN_MODELS_PER_MONTH} models of known size."
+        caveat = f"Every month rests on at least {min_known} models of known size."
     else:
         caveat = (
-            f"{sparse} of the {_plural(len(months), 'month')} "
-            f"{'rests' if sparse == 1 else 'rest'} on fewer than {MIN_KNOWN_MODELS_PER_MONTH} models of "
+            f"{sparse} of the {_plural(totals.n_months, 'month')} "
+            f"{'rests' if sparse == 1 else 'rest'} on fewer than {min_known} models of "
             "known size: such a month's share swings with one or two models."
         )
+    recent = share_of(
+        totals.n_recent_models,
+        totals.n_recent_slm,
+        totals.n_recent_known,
+        totals.recent_slm_pct,
+        f"Created since {cutoff:%Y-%m}",
+    )
+    older = share_of(
+        totals.n_old_models, totals.n_old_slm, totals.n_old_known, totals.old_slm_pct, "created earlier"
+    )
     return (
-        f"On {day}, {pct(total.slm_pct)} of the {thousands(total.n_known)} models of known size in {where} "
-        f"are SLMs ({thousands(total.n_models)} models, created over {_plural(len(months), 'month')}). "
-        f"{share_of(recent, f'Created since {cutoff:%Y-%m}')}; "
-        f"{share_of(older, 'created earlier')}. {caveat}"
+        f"On {day}, {pct(totals.slm_pct)} of the {thousands(totals.n_known)} models of known size in {where} "
+        f"are SLMs ({thousands(totals.n_models)} models, created over {_plural(totals.n_months, 'month')}). "
+        f"{recent}; {older}. {caveat}"
     )
 
 
 def downloads_reading(
     model_class: str,
-    months: Sequence[MonthDownloads],
+    downloads: ClassDownloads | None,
     n_class: int,
     day: date,
     cutoff: date | None,
     old_model_age_days: int,
 ) -> str:
     plural = f"{model_class}s"
-    total = sum(m.downloads_30d for m in months)
-    if total == 0:
+    total = downloads.downloads_30d if downloads else 0
+    if downloads is None or total == 0:
         if n_class == 0:
             return f"On {day}, the top listing holds no {model_class}, so there are no downloads to share."
         return f"On {day}, the {thousands(n_class)} {plural} of the top listing report no 30-day downloads."
     if cutoff is None:
         raise ValueError(f"no old-model cutoff for {day}: marts.report_snapshot_dates has no row")
-    old = 100 * sum(m.downloads_30d for m in months if m.creation_month < cutoff) / total
-    busiest = max(months, key=lambda m: (m.downloads_30d, m.creation_month))
     return (
         f"On {day}, the {thousands(n_class)} {plural} of the top listing drew {thousands(total)} "
-        f"downloads in the last 30 days; {pct(old)} of them went to {plural} created before "
-        f"{cutoff:%Y-%m} (over {old_model_age_days} days old). The creation month drawing the most is "
-        f"{busiest.creation_month:%Y-%m} ({pct(100 * busiest.downloads_30d / total)})."
+        f"downloads in the last 30 days; {pct(_opt(downloads.old_share_pct))} of them went to {plural} "
+        f"created before {cutoff:%Y-%m} (over {old_model_age_days} days old). The creation month drawing "
+        f"the most is {downloads.busiest_creation_month:%Y-%m} ({pct(_opt(downloads.busiest_share_pct))})."
     )
 
 
 def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
     """Title and reading of each figure the day can have, by file name (as `study_figures` names them)."""
     day = data.snapshot_date
-    top = top_listing_totals(data)
-    n_by_class = {"SLM": top.n_slm, "LLM": top.n_llm}
+    top = data.top
+    n_by_class = {"SLM": top.n_slm if top else 0, "LLM": top.n_llm if top else 0}
+    min_known = data.rules.min_known_models_per_period
     readings = {
         CLASS_SPLIT_FILE: ("Small vs large models in the top listing", class_split_reading(data)),
         SLM_SHARE_FILE: (
             "SLM share of the models created each month",
             slm_share_reading(
-                data.slm_share_by_scope.get(ALL_SCOPE, []), ALL_SCOPE, day, data.old_before_month
+                data.scope_totals.get(ALL_SCOPE), ALL_SCOPE, day, data.old_before_month, min_known
             ),
         ),
     }
@@ -442,18 +404,18 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
             f"{c}s: 30-day downloads by creation month",
             downloads_reading(
                 c,
-                data.downloads_by_class.get(c, []),
+                data.class_downloads.get(c),
                 n_by_class[c],
                 day,
                 data.old_before_month,
                 data.rules.old_model_age_days,
             ),
         )
-    for scope, months in data.slm_share_by_scope.items():
+    for scope in data.slm_share_by_scope:
         if scope != ALL_SCOPE:
             readings[slm_share_tag_file(scope)] = (
                 f"SLM share by creation month — pipeline tag “{display_text(scope)}”",
-                slm_share_reading(months, scope, day, data.old_before_month),
+                slm_share_reading(data.scope_totals.get(scope), scope, day, data.old_before_month, min_known),
             )
     return readings
 
@@ -462,12 +424,20 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
 # HTML
 
 
-def _code_spans(text: str) -> Markup:
-    """Plain text with `code` between backticks (as dbt descriptions write it), escaped."""
-    code = Markup("<code>{}</code>")
-    return Markup("").join(
-        code.format(part) if i % 2 else escape(part) for i, part in enumerate(text.split("`"))
-    )
+def method_values(rules: ReportRules, pipeline: PipelineText) -> dict[str, str]:
+    """The values docs/method.md names in double braces (method_text.VALUE_NAMES), as Markdown."""
+    return {
+        "slm_max_params": f"{rules.slm_max_params:,} ({billions(rules.slm_max_params)})",
+        "medium_max_params": (
+            f"{rules.medium_max_params:,} ({billions(rules.medium_max_params)})"
+            if rules.medium_max_params is not None
+            else "off"
+        ),
+        "size_mode": f"`{rules.size_mode}`",
+        "old_model_age_days": str(rules.old_model_age_days),
+        "min_known_models_per_period": str(rules.min_known_models_per_period),
+        "size_sources": pipeline.size_sources,
+    }
 
 
 _TEMPLATES = jinja2.Environment(
@@ -478,8 +448,6 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_TEMPLATES.filters["billions"] = billions
-_TEMPLATES.filters["code_spans"] = _code_spans
 
 _TOC = (
     ("key-numbers", "Key numbers"),
@@ -509,43 +477,30 @@ def _opt_pct(value: float | None) -> str:
     return pct(value) if value is not None else "-"
 
 
-def _listing_view(item: ListingCoverage) -> dict[str, object]:
-    totals = item.totals
+def _listing_view(item: ListingShares) -> dict[str, object]:
     return {
         "listing": display_text(item.listing, 80),
         "cells": [
-            thousands(totals.n_models),
-            thousands(totals.n_slm),
-            thousands(totals.n_llm),
-            thousands(totals.n_unknown),
-            _opt_pct(totals.known_pct),
-            _opt_pct(totals.slm_pct),
+            thousands(item.n_models),
+            thousands(item.n_slm),
+            thousands(item.n_llm),
+            thousands(item.n_unknown),
+            _opt_pct(item.known_pct),
+            _opt_pct(item.slm_pct),
         ],
     }
 
 
-def date_ranges(days: Sequence[date]) -> list[tuple[date, date]]:
-    """Consecutive days grouped into (first, last) ranges; ``days`` ascending."""
-    ranges: list[tuple[date, date]] = []
-    for d in days:
-        if ranges and d - ranges[-1][1] == timedelta(days=1):
-            ranges[-1] = (ranges[-1][0], d)
-        else:
-            ranges.append((d, d))
-    return ranges
-
-
-def _format_ranges(days: Sequence[date]) -> str:
+def _format_runs(runs: Sequence[DateRun]) -> str:
     return ", ".join(
-        str(first) if first == last else f"{first} to {last} ({(last - first).days + 1} days)"
-        for first, last in date_ranges(days)
+        str(run.first) if run.n_days == 1 else f"{run.first} to {run.last} ({run.n_days} days)"
+        for run in runs
     )
 
 
 def _freshness_facts(day: date, freshness: SnapshotFreshness) -> list[tuple[str, str]]:
-    if not freshness.dates:
+    if freshness.latest is None:
         return []
-    missing = freshness.missing
     return [
         ("Latest snapshot", str(freshness.latest)),
         (
@@ -554,15 +509,17 @@ def _freshness_facts(day: date, freshness: SnapshotFreshness) -> list[tuple[str,
             if freshness.last_finished_at is not None
             else "unknown",
         ),
-        ("Snapshot dates", f"{len(freshness.dates)} from {freshness.first} to {freshness.latest}"),
-        ("Dates present", _format_ranges(freshness.dates)),
+        ("Snapshot dates", f"{freshness.n_dates} from {freshness.first} to {freshness.latest}"),
+        ("Dates present", _format_runs(freshness.present)),
         (
             "Missing dates",
-            _format_ranges(missing) if missing else "none: every day in the range has a snapshot",
+            _format_runs(freshness.missing)
+            if freshness.missing
+            else "none: every day in the range has a snapshot",
         ),
         (
             "This report's date",
-            f"{day} has a snapshot" if day in freshness.dates else f"{day} has no snapshot in raw",
+            f"{day} has a snapshot" if freshness.has_snapshot(day) else f"{day} has no snapshot in raw",
         ),
     ]
 
@@ -578,7 +535,6 @@ def build_report_html(
     """The report as one HTML document (no file written)."""
     day = data.snapshot_date
     freshness = context.freshness
-    missing = freshness.missing
     readings = figure_readings(data)
     return _TEMPLATES.get_template("report.html.j2").render(
         content_security_policy=CONTENT_SECURITY_POLICY,
@@ -589,16 +545,15 @@ def build_report_html(
         toc=_TOC,
         key_numbers=key_numbers(data, context),
         figures=[_figure_view(figure, readings) for figure in figures],
-        listings=[_listing_view(item) for item in context.listings],
+        listings=[_listing_view(item) for item in data.listings],
         facts=_freshness_facts(day, freshness),
         missing_note=(
-            f"{_plural(len(missing), 'day')} without a snapshot: the Hub only reports the last 30 days "
-            "of downloads, so a missed day of the live Hub cannot be fetched later."
-            if missing
+            f"{_plural(freshness.n_missing, 'day')} without a snapshot: the Hub only reports the last 30 "
+            "days of downloads, so a missed day of the live Hub cannot be fetched later."
+            if freshness.n_missing
             else ""
         ),
-        rules=context.rules,
-        pipeline=context.pipeline,
+        method=render_method(context.pipeline.method, method_values(context.rules, context.pipeline)),
         other_days=[d.isoformat() for d in other_days],
         serving_filename=SERVING_FILENAME,
     )

@@ -5,7 +5,7 @@ ever come out of the database, never go into SQL text. The contracts fix every c
 (bigint, double, date), so values arrive as plain ``int``/``float``/``date``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 import duckdb
@@ -23,6 +23,7 @@ class ReportRules:
     medium_max_params: int | None
     size_mode: str
     old_model_age_days: int
+    min_known_models_per_period: int
     interval_z: float
     interval_level_pct: float  # the confidence level of every `<share>_low` / `_high` interval
 
@@ -51,6 +52,7 @@ class ClassCount:
 class TagCount:
     tag: str
     n_models: int
+    pct_of_class: float  # of the class's top-listing models (marts.report_tag_shares)
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,61 @@ class MonthClassCounts:
     n_llm: int
     n_unknown: int
     slm_pct: float | None  # None when the month has no model of known size
+    is_sparse: bool = False  # too few models of known size to read (marts.report_creation_months)
     # slm_pct's 95 % interval and its values were every unknown size an SLM / an LLM (the mart's)
     slm_pct_low: float | None = None
     slm_pct_high: float | None = None
     slm_pct_if_unknown_slm: float | None = None
     slm_pct_if_unknown_llm: float | None = None
+
+
+@dataclass(frozen=True)
+class ListingShares:
+    """One listing of one day (marts.report_listing_shares); percentages 0-100."""
+
+    listing: str
+    n_models: int
+    n_slm: int
+    n_llm: int
+    n_unknown: int  # neither SLM nor LLM
+    n_known: int  # SLM + LLM
+    slm_pct: float | None  # of n_known; None when it is 0
+    llm_pct: float | None
+    slm_pct_of_all: float
+    llm_pct_of_all: float
+    unknown_pct_of_all: float
+    known_pct: float
+
+
+@dataclass(frozen=True)
+class ScopeTotals:
+    """The creation months of one scope summed (marts.report_creation_month_totals)."""
+
+    n_months: int
+    n_sparse_months: int
+    n_models: int
+    n_slm: int
+    n_known: int
+    slm_pct: float | None
+    n_recent_models: int
+    n_recent_slm: int
+    n_recent_known: int
+    recent_slm_pct: float | None
+    n_old_models: int
+    n_old_slm: int
+    n_old_known: int
+    old_slm_pct: float | None
+
+
+@dataclass(frozen=True)
+class ClassDownloads:
+    """A class's 30-day downloads in the top listing (marts.report_class_downloads)."""
+
+    downloads_30d: int
+    known_share_pct: float | None
+    old_share_pct: float | None
+    busiest_creation_month: date | None
+    busiest_share_pct: float | None
 
 
 @dataclass(frozen=True)
@@ -90,15 +142,15 @@ def load_tags_by_class(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> 
     """Task tags per model class, most used first (ties by tag name, for stable figures)."""
     rows = read(
         conn,
-        "tags_by_class",
-        ("model_class", "tag", "n_models"),
+        "report_tag_shares",
+        ("model_class", "tag", "n_models", "pct_of_class"),
         where="snapshot_date = ?",
         order_by="model_class, n_models desc, tag",
         params=[snapshot_date],
     )
     by_class: dict[str, list[TagCount]] = {}
-    for model_class, tag, n_models in rows:
-        by_class.setdefault(model_class, []).append(TagCount(tag, n_models))
+    for model_class, *tag_row in rows:
+        by_class.setdefault(model_class, []).append(TagCount(*tag_row))
     return by_class
 
 
@@ -108,9 +160,9 @@ def load_slm_share_by_creation_month(
     """Monthly class counts per scope (`all` or a pipeline tag), months in order."""
     rows = read(
         conn,
-        "slm_share_by_creation_month",
+        "report_creation_months",
         # every declared column but the date, in MonthClassCounts' order after the scope
-        tuple(c for c in MART_COLUMNS["slm_share_by_creation_month"] if c != "snapshot_date"),
+        tuple(c for c in MART_COLUMNS["report_creation_months"] if c != "snapshot_date"),
         where="snapshot_date = ?",
         order_by="scope, creation_month",
         params=[snapshot_date],
@@ -137,6 +189,59 @@ def load_download_share_by_creation_month(
     for model_class, *month_row in rows:
         by_class.setdefault(model_class, []).append(MonthDownloads(*month_row))
     return by_class
+
+
+LISTING_SHARES_COLUMNS = (
+    "listing",
+    "n_models",
+    "n_slm",
+    "n_llm",
+    "n_unknown",
+    "n_known",
+    "slm_pct",
+    "llm_pct",
+    "slm_pct_of_all",
+    "llm_pct_of_all",
+    "unknown_pct_of_all",
+    "known_pct",
+)
+
+
+def load_listing_shares(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> list[ListingShares]:
+    """Every listing of the day, the top listing first."""
+    rows = read(
+        conn,
+        "report_listing_shares",
+        LISTING_SHARES_COLUMNS,
+        where="snapshot_date = ?",
+        order_by="listing <> ?, listing",
+        params=[snapshot_date, TOP_LISTING],
+    )
+    return [ListingShares(*row) for row in rows]
+
+
+def load_scope_totals(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> dict[str, ScopeTotals]:
+    columns = tuple(f.name for f in fields(ScopeTotals))
+    rows = read(
+        conn,
+        "report_creation_month_totals",
+        ("scope", *columns),
+        where="snapshot_date = ?",
+        params=[snapshot_date],
+    )
+    return {scope: ScopeTotals(*row) for scope, *row in rows}
+
+
+def load_class_downloads(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> dict[str, ClassDownloads]:
+    columns = tuple(f.name for f in fields(ClassDownloads))
+    rows = read(
+        conn,
+        "report_class_downloads",
+        ("model_class", *columns),
+        where="snapshot_date = ?",
+        params=[snapshot_date],
+    )
+    return {model_class: ClassDownloads(*row) for model_class, *row in rows}
 
 
 def load_old_before_month(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> date | None:
@@ -167,6 +272,14 @@ class StudyData:
     tags_by_class: dict[str, list[TagCount]]
     slm_share_by_scope: dict[str, list[MonthClassCounts]]
     downloads_by_class: dict[str, list[MonthDownloads]]
+    # The day's listings, the top listing first (its absence: no snapshot of that day).
+    listings: list[ListingShares]
+    scope_totals: dict[str, ScopeTotals]
+    class_downloads: dict[str, ClassDownloads]
+
+    @property
+    def top(self) -> ListingShares | None:
+        return next((item for item in self.listings if item.listing == TOP_LISTING), None)
 
 
 def load_study_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> StudyData:
@@ -178,4 +291,7 @@ def load_study_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> Stu
         tags_by_class=load_tags_by_class(conn, snapshot_date),
         slm_share_by_scope=load_slm_share_by_creation_month(conn, snapshot_date),
         downloads_by_class=load_download_share_by_creation_month(conn, snapshot_date),
+        listings=load_listing_shares(conn, snapshot_date),
+        scope_totals=load_scope_totals(conn, snapshot_date),
+        class_downloads=load_class_downloads(conn, snapshot_date),
     )

@@ -1,7 +1,8 @@
-"""What the report tells readers about the pipeline, taken from the dbt project's own descriptions.
+"""What the report tells readers about the pipeline, each text from its one source.
 
-The size chain and the classes are described once, in the dbt .yml files beside the SQL that
-implements them; the report's method section quotes those descriptions from the manifest
+The method (populations, samples, definitions, biases, how to regenerate a day) is docs/method.md,
+rendered as the report's method section. The size chain is described once, in the dbt .yml beside
+the SQL that implements it; the method section quotes that description from the manifest
 (dbt_project/target/manifest.json) instead of a paragraph written again by hand, so it cannot
 drift from the models.
 """
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orchestration.defs.reports.marts import DBT_PACKAGE
+from orchestration.defs.reports.method_text import read_method_text
 
 # (model, column) whose dbt description the method section quotes.
 SIZE_SOURCES_DESCRIPTION = ("int_model_sizes", "parameter_source")
@@ -20,6 +22,8 @@ class PipelineText:
     # The size resolution chain, in order, each source with its meaning
     # (int_model_sizes.parameter_source); `code` spans are written between backticks.
     size_sources: str
+    # docs/method.md, the report's method section in Markdown (method_text.render_method).
+    method: str
 
 
 class MissingDescription(RuntimeError):
@@ -44,7 +48,9 @@ def _description(manifest: dict[str, Any], model: str, column: str | None) -> st
     return text
 
 
-def pipeline_text(manifest: dict[str, Any]) -> PipelineText:
+def pipeline_text(manifest: dict[str, Any], method: str | None = None) -> PipelineText:
+    """The dbt descriptions the report quotes and ``method`` (default: docs/method.md)."""
     return PipelineText(
         size_sources=_description(manifest, *SIZE_SOURCES_DESCRIPTION),
+        method=read_method_text() if method is None else method,
     )

@@ -86,6 +86,7 @@ class SizeLabel:
     parameters: int
     publisher_label: str
     year: int
+    is_small_label: bool  # the publisher's word says small (marts.report_publisher_size_labels)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class ReferenceData:
     # (parameter count, class) of the day's top-listing models of known size
     hub_sizes: list[tuple[int, str]] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)  # ascending
+    hub_slm_pct: float | None = None  # SLM share of hub_sizes (marts.report_top_listing_size_shares)
 
     @property
     def hub_parameter_counts(self) -> list[int]:
@@ -151,7 +153,7 @@ def load_reference_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) ->
         for row in read(
             conn,
             "report_publisher_size_labels",
-            ("publisher", "model", "parameter_count", "publisher_label", "published_year"),
+            ("publisher", "model", "parameter_count", "publisher_label", "published_year", "is_small_label"),
             order_by="publisher, parameter_count, model",
         )
     ]
@@ -192,6 +194,19 @@ def load_reference_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) ->
             params=[snapshot_date],
         )
     ]
+    data.hub_slm_pct = next(
+        (
+            slm_pct
+            for (slm_pct,) in read(
+                conn,
+                "report_top_listing_size_shares",
+                ("slm_pct",),
+                where="snapshot_date = ?",
+                params=[snapshot_date],
+            )
+        ),
+        None,
+    )
     data.thresholds = [
         Threshold(*row)
         for row in read(
@@ -282,10 +297,7 @@ def render_size_labels(
     ax.set_ylim(min(s.parameters for s in labels) / 3, max(s.parameters for s in labels) * 40)
     ax.grid(axis="y", alpha=0.3)
     save_figure(fig, path)
-    small_words = {"very small", "lightweight", "small"}
-    largest_small = max(
-        (s for s in labels if s.publisher_label.lower() in small_words), key=lambda s: s.parameters
-    )
+    largest_small = max((s for s in labels if s.is_small_label), key=lambda s: s.parameters)
     caption = (
         f"{len(labels)} publisher-labelled models; the largest called small or lightweight by its "
         f"publisher: {display_text(largest_small.model)} ({_billions(largest_small.parameters)})."
@@ -299,6 +311,7 @@ def render_size_labels_on_hub(
     thresholds: Sequence[Threshold],
     snapshot_date: date,
     path: Path,
+    hub_slm_pct: float | None = None,
 ) -> StudyFigure:
     """The publisher-labelled models placed on the size distribution of the day's top listing."""
     title = "Publisher-labelled models on the Hub's size distribution"
@@ -320,14 +333,13 @@ def render_size_labels_on_hub(
         ax.text(s.parameters, y * 1.01, display_text(s.model, 18), rotation=45, fontsize=7, ha="left")
     _threshold_lines(ax, thresholds, vertical=True)
     ax.set_ylim(0, top * 1.9)
-    share_small = 100 * sum(model_class == "SLM" for _, model_class in hub_sizes) / len(hub_sizes)
     ax.set_xlabel("Parameters (log scale)", fontsize=LABEL_SIZE)
     ax.set_ylabel("Models of the top listing", fontsize=LABEL_SIZE)
     ax.legend(loc="center left", fontsize=LABEL_SIZE - 2, framealpha=0.9)
     ax.grid(axis="y", alpha=0.3)
     save_figure(fig, path)
     caption = (
-        f"{share_small:.1f}% of the {thousands(len(hub_counts))} top-listing models of known size on "
+        f"{hub_slm_pct or 0.0:.1f}% of the {thousands(len(hub_counts))} top-listing models of known size on "
         f"{snapshot_date} are SLMs (below {_boundary(thresholds)}); {len(labels)} publisher-labelled "
         "models marked."
     )
@@ -462,7 +474,12 @@ def render_reference_figures(data: ReferenceData, out_dir: Path) -> list[StudyFi
     return [
         render_size_labels(data.size_labels, data.thresholds, day, out_dir / SIZE_LABELS_FILE),
         render_size_labels_on_hub(
-            data.size_labels, data.hub_sizes, data.thresholds, day, out_dir / SIZE_LABELS_ON_HUB_FILE
+            data.size_labels,
+            data.hub_sizes,
+            data.thresholds,
+            day,
+            out_dir / SIZE_LABELS_ON_HUB_FILE,
+            data.hub_slm_pct,
         ),
         render_medqa(data.medqa, data.thresholds, day, out_dir / MEDQA_FILE),
         render_bigcodebench(data.bigcodebench, data.thresholds, day, out_dir / BIGCODEBENCH_FILE),

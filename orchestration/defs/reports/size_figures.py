@@ -7,7 +7,6 @@ base model, name, unknown); `size_coverage_metadata` restates the top listing's 
 asset's metadata.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,7 +62,21 @@ class CoverageRow:
     pct_downloads: float | None
 
 
-def load_size_coverage(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> list[CoverageRow]:
+@dataclass(frozen=True)
+class ResolvedShare:
+    """The top listing's models and downloads of known size (marts.report_size_resolution)."""
+
+    pct_models: float
+    pct_downloads: float | None  # None when the listing has no download
+
+
+@dataclass(frozen=True)
+class SizeCoverage:
+    rows: list[CoverageRow]
+    top_resolved: ResolvedShare | None  # None when the day has no top listing
+
+
+def load_size_coverage(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> SizeCoverage:
     rows = read(
         conn,
         "size_resolution_coverage",
@@ -72,7 +85,16 @@ def load_size_coverage(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> 
         order_by="listing, parameter_source",
         params=[snapshot_date],
     )
-    return [CoverageRow(*row) for row in rows]
+    resolved = read(
+        conn,
+        "report_size_resolution",
+        ("resolved_pct_models", "resolved_pct_downloads"),
+        where="snapshot_date = ? and listing = ?",
+        params=[snapshot_date, TOP_LISTING],
+    )
+    return SizeCoverage(
+        [CoverageRow(*row) for row in rows], ResolvedShare(*resolved[0]) if resolved else None
+    )
 
 
 def _listing_order(listings: set[str]) -> list[str]:
@@ -82,8 +104,9 @@ def _listing_order(listings: set[str]) -> list[str]:
     return ([TOP_LISTING] if TOP_LISTING in listings else []) + tags + others
 
 
-def render_size_coverage(rows: Sequence[CoverageRow], snapshot_date: date, path: Path) -> StudyFigure:
+def render_size_coverage(coverage: SizeCoverage, snapshot_date: date, path: Path) -> StudyFigure:
     """Per listing, the shares of models (top panel) and of downloads (bottom) by size source."""
+    rows = coverage.rows
     title = "Where each model's size comes from"
     listings = _listing_order({row.listing for row in rows})[:_MAX_LISTINGS]
     n_top = sum(row.n_models for row in rows if row.listing == TOP_LISTING)
@@ -134,9 +157,7 @@ def render_size_coverage(rows: Sequence[CoverageRow], snapshot_date: date, path:
         handles, legend_labels, loc="outside lower center", ncol=len(SIZE_SOURCES), fontsize=LABEL_SIZE - 2
     )
     save_figure(fig, path)
-    resolved = 100.0 - (
-        share[(TOP_LISTING, "unknown")].pct_models if (TOP_LISTING, "unknown") in share else 0.0
-    )
+    resolved = coverage.top_resolved.pct_models if coverage.top_resolved else 0.0
     caption = (
         f"Sizes resolved for {resolved:.1f}% of the {thousands(n_top)} top-listing models on "
         f"{snapshot_date}, by source, per listing (models and 30-day downloads)."
@@ -144,9 +165,10 @@ def render_size_coverage(rows: Sequence[CoverageRow], snapshot_date: date, path:
     return StudyFigure(path, caption, n_top, True)
 
 
-def size_coverage_metadata(rows: Sequence[CoverageRow]) -> dict[str, dg.MetadataValue]:
+def size_coverage_metadata(coverage: SizeCoverage) -> dict[str, dg.MetadataValue]:
     """The top listing's coverage by source, for the figures asset's metadata."""
-    top = {row.parameter_source: row for row in rows if row.listing == TOP_LISTING}
+    top = {row.parameter_source: row for row in coverage.rows if row.listing == TOP_LISTING}
+    resolved = coverage.top_resolved
     table = ["| size source | models | % models | % downloads |", "| --- | ---: | ---: | ---: |"]
     for source in SIZE_SOURCES:
         row = top.get(source)
@@ -154,13 +176,13 @@ def size_coverage_metadata(rows: Sequence[CoverageRow]) -> dict[str, dg.Metadata
             continue
         downloads = "" if row.pct_downloads is None else f"{row.pct_downloads:.1f}"
         table.append(f"| {escape_markdown(source)} | {row.n_models:,} | {row.pct_models:.1f} | {downloads} |")
-    unknown = top.get("unknown")
     return {
         "size_coverage_top": dg.MetadataValue.md("\n".join(table)),
         "size_resolved_pct_models_top": dg.MetadataValue.float(
-            round(100.0 - (unknown.pct_models if unknown else 0.0), 2) if top else 0.0
+            round(resolved.pct_models, 2) if resolved else 0.0
         ),
+        # A listing without any download has no share of them: 0.0 then, never a made-up 100.
         "size_resolved_pct_downloads_top": dg.MetadataValue.float(
-            round(100.0 - ((unknown.pct_downloads or 0.0) if unknown else 0.0), 2) if top else 0.0
+            round(resolved.pct_downloads, 2) if resolved and resolved.pct_downloads is not None else 0.0
         ),
     }

@@ -35,8 +35,11 @@ from orchestration.defs.reports.figure_style import (
 )
 from orchestration.defs.reports.mart_queries import (
     ClassCount,
+    ClassDownloads,
+    ListingShares,
     MonthClassCounts,
     MonthDownloads,
+    ScopeTotals,
     StudyData,
     TagCount,
     load_study_data,
@@ -54,8 +57,6 @@ TAG_DISPLAY_CHARS = 32
 # from marts.report_rules (ReportRules.interval_label); this names them without one.
 WILSON_LABEL = "interval (Wilson score)"
 INTERVAL_COLOR = "#222222"
-# Below this many models of known size, a month's SLM share swings with one or two models.
-MIN_KNOWN_MODELS_PER_MONTH = 10
 
 CLASS_SPLIT_FILE = "class_split.png"
 SLM_SHARE_FILE = "slm_share_by_creation_month.png"
@@ -75,7 +76,11 @@ def slm_share_tag_file(tag: str) -> str:
 
 
 def render_class_split(
-    counts: Sequence[ClassCount], snapshot_date: date, path: Path, labels: Mapping[str, str]
+    counts: Sequence[ClassCount],
+    snapshot_date: date,
+    path: Path,
+    labels: Mapping[str, str],
+    top: ListingShares | None = None,
 ) -> StudyFigure:
     """Study figure models_repartition_5000: SLM / LLM / unknown counts and shares, top listing."""
     title = "Small vs large language models among the most downloaded models"
@@ -87,13 +92,12 @@ def render_class_split(
 
     values = [by_class[c].n_models if c in by_class else 0 for c in CLASS_ORDER]
     pcts = [by_class[c].pct if c in by_class else 0.0 for c in CLASS_ORDER]
-    n_slm, n_llm, _ = values
     subtitle = snapshot_subtitle(snapshot_date, sample)
-    if n_slm + n_llm:
+    if top is not None and top.slm_pct is not None and top.llm_pct is not None:
         # The study's pie chart only counted models of known size; restate that reading.
         subtitle += (
-            f"\nOf the {thousands(n_slm + n_llm)} models of known size, "
-            f"{100 * n_slm / (n_slm + n_llm):.1f}% are SLMs and {100 * n_llm / (n_slm + n_llm):.1f}% LLMs"
+            f"\nOf the {thousands(top.n_known)} models of known size, "
+            f"{top.slm_pct:.1f}% are SLMs and {top.llm_pct:.1f}% LLMs"
         )
     fig, (ax,) = new_figure()
     add_header(fig, ax, title, subtitle)
@@ -144,9 +148,7 @@ def render_tags(
     bars = ax.barh(positions, counts, height=0.7, color=CLASS_COLORS[model_class])
     ax.bar_label(
         bars,
-        labels=[
-            thousands(n) + (f" ({100 * n / n_class_models:.0f}%)" if n_class_models else "") for n in counts
-        ],
+        labels=[f"{thousands(t.n_models)} ({t.pct_of_class:.0f}%)" for t in shown],
         padding=4,
         fontsize=LABEL_SIZE - 1,
     )
@@ -174,13 +176,16 @@ def render_slm_share_by_creation_month(
     snapshot_date: date,
     path: Path,
     labels: Mapping[str, str],
+    totals: ScopeTotals | None = None,
+    min_known: int | None = None,
     interval_label: str = WILSON_LABEL,
 ) -> StudyFigure:
     """Study figures slm-by-time / slm-percentage-by-tags: SLM % of the models created each month.
 
     ``scope`` is `all` (the top listing) or a pipeline tag (that tag's listing). The lower panel shows
-    how many models each month's percentage rests on. ``interval_label`` names the intervals'
-    level (ReportRules.interval_label, from marts.report_rules).
+    how many models each month's percentage rests on. ``totals`` (marts.report_creation_month_totals)
+    and ``min_known`` (var min_known_models_per_period) are needed when ``months`` has rows;
+    ``interval_label`` names the intervals' level (ReportRules.interval_label, marts.report_rules).
     """
     if scope == ALL_SCOPE:
         where, title_suffix = "top listing", ""
@@ -188,13 +193,15 @@ def render_slm_share_by_creation_month(
         tag = display_text(scope, TAG_DISPLAY_CHARS)
         where, title_suffix = f"listing of pipeline tag “{tag}”", f" — {tag}"
     title = f"SLM share of the models created each month{title_suffix}"
-    n_slm = sum(m.n_slm for m in months)
-    n_llm = sum(m.n_llm for m in months)
-    n_models = n_slm + n_llm + sum(m.n_unknown for m in months)
-    n_known = n_slm + n_llm
+    n_models = totals.n_models if totals else 0
+    n_known = totals.n_known if totals else 0
     sample = f"{where}  ·  n = {thousands(n_models)} models, {thousands(n_known)} of known size"
     if not months:
         return no_data_figure(path, title, snapshot_date, sample, f"no models in the {where}", 0)
+    if totals is None or min_known is None:
+        raise ValueError(
+            f"no totals for scope {scope!r} on {snapshot_date}: marts.report_creation_month_totals"
+        )
 
     # The study's caveat: the listing holds the most downloaded models, not every model created.
     subtitle = snapshot_subtitle(snapshot_date, sample) + (
@@ -202,14 +209,14 @@ def render_slm_share_by_creation_month(
     )
     fig, (share_ax, count_ax) = new_figure(height_ratios=(3.0, 1.6))
     add_header(fig, share_ax, title, subtitle)
-    _draw_monthly_slm_share(share_ax, months, n_slm, n_known, interval_label)
+    _draw_monthly_slm_share(share_ax, months, totals.slm_pct, min_known, interval_label)
     _draw_monthly_counts(count_ax, months, labels)
     # The axis runs to the snapshot's month, so recent months without models show as empty.
     format_month_axis(
         count_ax, [*(m.creation_month for m in months), snapshot_date.replace(day=1)], "Creation month"
     )
     save_figure(fig, path)
-    overall = f"{100 * n_slm / n_known:.1f}% SLM overall" if n_known else "no model of known size"
+    overall = f"{totals.slm_pct:.1f}% SLM overall" if totals.slm_pct is not None else "no model of known size"
     caption = (
         f"SLM share of models created each month, {where} on {snapshot_date}: {overall}; "
         f"n = {thousands(n_models)} models ({thousands(n_known)} of known size)."
@@ -218,11 +225,15 @@ def render_slm_share_by_creation_month(
 
 
 def _draw_monthly_slm_share(
-    ax: Axes, months: Sequence[MonthClassCounts], n_slm: int, n_known: int, interval_label: str
+    ax: Axes,
+    months: Sequence[MonthClassCounts],
+    overall: float | None,
+    min_known: int,
+    interval_label: str,
 ) -> None:
     known = [m for m in months if m.slm_pct is not None]
-    reliable = [m for m in known if m.n_slm + m.n_llm >= MIN_KNOWN_MODELS_PER_MONTH]
-    sparse = [m for m in known if m.n_slm + m.n_llm < MIN_KNOWN_MODELS_PER_MONTH]
+    reliable = [m for m in known if not m.is_sparse]
+    sparse = [m for m in known if m.is_sparse]
     unknown_only = [m for m in months if m.slm_pct is None]
     bar_style = {"width": MONTH_BAR_WIDTH_DAYS, "color": CLASS_COLORS["SLM"]}
     handles = []
@@ -231,7 +242,7 @@ def _draw_monthly_slm_share(
             ax.bar(
                 month_centers([m.creation_month for m in reliable]),
                 [m.slm_pct for m in reliable],
-                label=f"SLM share ({MIN_KNOWN_MODELS_PER_MONTH}+ models of known size that month)",
+                label=f"SLM share ({min_known}+ models of known size that month)",
                 **bar_style,
             )
         )
@@ -240,7 +251,7 @@ def _draw_monthly_slm_share(
             ax.bar(
                 month_centers([m.creation_month for m in sparse]),
                 [m.slm_pct for m in sparse],
-                label=f"SLM share, fewer than {MIN_KNOWN_MODELS_PER_MONTH} models of known size (unreliable)",
+                label=f"SLM share, fewer than {min_known} models of known size (unreliable)",
                 alpha=0.35,
                 hatch="///",
                 edgecolor=CLASS_COLORS["SLM"],
@@ -262,8 +273,7 @@ def _draw_monthly_slm_share(
             label="no model of known size that month",
         )
         handles.append(marker)
-    if n_known:
-        overall = 100 * n_slm / n_known
+    if overall is not None:
         handles.append(
             ax.axhline(
                 overall,
@@ -350,15 +360,17 @@ def render_downloads_by_creation_month(
     path: Path,
     old_before_month: date | None = None,
     old_model_age_days: int | None = None,
+    totals: ClassDownloads | None = None,
 ) -> StudyFigure:
     """Study figures slm-downloads / llm-downloads: where the class's 30-day downloads go, by age.
 
     ``old_before_month`` and ``old_model_age_days`` (marts.report_snapshot_dates, report_rules) mark
-    the models that are old on the date; both are needed when ``months`` has downloads.
+    the models that are old on the date and ``totals`` (marts.report_class_downloads) states their
+    share; all are needed when the class has downloads.
     """
     plural = f"{model_class}s"
     title = f"{plural}: share of the last 30 days' downloads by creation month"
-    total = sum(m.downloads_30d for m in months)
+    total = totals.downloads_30d if totals else 0
     sample = (
         f"top listing  ·  n = {thousands(n_class_models)} {plural}, "
         f"{thousands(total)} downloads in the last 30 days"
@@ -369,10 +381,10 @@ def render_downloads_by_creation_month(
 
     # The study's H5 reading: the share of downloads still going to old models. Every model
     # created before the cutoff month is older than the dbt var old_model_age_days on the date.
-    if old_before_month is None or old_model_age_days is None:
+    if old_before_month is None or old_model_age_days is None or totals is None:
         raise ValueError(f"no old-model cutoff for {snapshot_date}: marts.report_snapshot_dates has no row")
     cutoff = old_before_month
-    old_share = 100 * sum(m.downloads_30d for m in months if m.creation_month < cutoff) / total
+    old_share = totals.old_share_pct or 0.0
     old_label = (
         f"created before {cutoff:%Y-%m} (over {old_model_age_days} days before the snapshot): "
         f"{old_share:.1f}% of the downloads"
@@ -421,8 +433,9 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
     day = data.snapshot_date
     n_by_class = {row.model_class: row.n_models for row in data.class_split}
     labels = data.rules.class_labels
+    min_known = data.rules.min_known_models_per_period
     figures = [
-        render_class_split(data.class_split, day, out_dir / CLASS_SPLIT_FILE, labels),
+        render_class_split(data.class_split, day, out_dir / CLASS_SPLIT_FILE, labels, data.top),
         *(
             render_tags(c, data.tags_by_class.get(c, []), n_by_class.get(c, 0), day, out_dir / tags_file(c))
             for c in ("LLM", "SLM")
@@ -433,6 +446,8 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
             day,
             out_dir / SLM_SHARE_FILE,
             labels,
+            data.scope_totals.get(ALL_SCOPE),
+            min_known,
             data.rules.interval_label,
         ),
         *(
@@ -444,12 +459,20 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
                 out_dir / downloads_file(c),
                 data.old_before_month,
                 data.rules.old_model_age_days,
+                data.class_downloads.get(c),
             )
             for c in ("SLM", "LLM")
         ),
         *(
             render_slm_share_by_creation_month(
-                months, tag, day, out_dir / slm_share_tag_file(tag), labels, data.rules.interval_label
+                months,
+                tag,
+                day,
+                out_dir / slm_share_tag_file(tag),
+                labels,
+                data.scope_totals.get(tag),
+                min_known,
+                data.rules.interval_label,
             )
             for tag, months in sorted(data.slm_share_by_scope.items())
             if tag != ALL_SCOPE

@@ -22,7 +22,9 @@ from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 # Models that keep one row set per snapshot date and only rebuild the dates of the run's window,
 # with the size resolution between them: `int_hub_models` (incremental on model_uid) feeds the
 # model sizes and the classification that the incremental marts read, so they build in one run.
-INCREMENTAL_MODELS = "config.materialized:incremental int_hub_models+"
+# A table computed from an incremental mart (the report's snapshot calendar) builds with it: in
+# the unpartitioned set it would have to wait for the partitioned one, splitting that set's run.
+INCREMENTAL_MODELS = "config.materialized:incremental+ int_hub_models+"
 
 
 class ObservatoryDbtTranslator(DagsterDbtTranslator):
