@@ -23,7 +23,9 @@
 -- most k deep), so a cycle (a card naming itself, two cards naming each other) cannot loop: a
 -- self-reference is dropped, a longer cycle stops at the last level. A base no listing served
 -- is read from raw.hub_model_details; a base the Hub does not have leaves step 3 empty.
--- Several bases: when the resolved sizes of the bases agree within
+-- Several bases: a base that is an image encoder beside another base makes the model a vision
+-- tower plus a language model: the sum, whatever their sizes. Otherwise, when the resolved
+-- sizes of the bases agree within
 -- var('size_merge_agreement') (default 10 %: the same size up to added tokens), the model
 -- takes the largest (alternatives: a merge of fine-tunes of one model). When they disagree and
 -- the bases are components (a vision-language model: a multimodal pipeline tag, or a base
@@ -78,7 +80,9 @@ edge_counts as (
         count(*) as n_declared_bases,
         bool_or(relation = 'adapter') as declares_adapter_relation,
         bool_or(regexp_matches({{ size_name_of('base_model_id') }}, {{ image_encoder }}))
-            as has_image_encoder_base
+            as has_image_encoder_base,
+        bool_or(not regexp_matches({{ size_name_of('base_model_id') }}, {{ image_encoder }}))
+            as has_other_base
 
     from edges
 
@@ -165,6 +169,11 @@ nodes as (
             {%- endfor %}
         ), false)
         or coalesce(edge_counts.has_image_encoder_base, false) as bases_are_components,
+        -- an image encoder beside another base: a vision tower and a language model, summed
+        -- whatever their sizes (a CLIP-L tower is larger than SmolLM2-135M, and may be as large
+        -- as the language model)
+        coalesce(edge_counts.has_image_encoder_base and edge_counts.has_other_base, false)
+            as has_vision_tower_and_other,
         case
             when subjects.is_hub_model then models.name_parameter_count
         end as name_parameter_count,
@@ -315,6 +324,7 @@ chosen_{{ level }} as (
                 own_counts.bases_are_components
                 and own_counts.named_source = 'known_base'
                 then 'named'
+            when own_counts.has_vision_tower_and_other then 'components'
             when base.smallest_base_count * {{ agreement }} >= base.parameter_count then 'base'
             when own_counts.bases_are_components then 'components'
             when own_counts.named_parameter_count is not null then 'named'
