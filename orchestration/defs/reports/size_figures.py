@@ -98,7 +98,7 @@ def render_size_coverage(rows: Sequence[CoverageRow], snapshot_date: date, path:
         models_ax,
         title,
         snapshot_subtitle(snapshot_date, sample)
-        + "\nResolution chain: safetensors → gguf → base model → name → unknown",
+        + "\nResolution chain: safetensors → gguf → base model → known architecture → name → unknown",
     )
     positions = np.arange(len(listings))
     labels = [display_text(name, 40) for name in listings]
