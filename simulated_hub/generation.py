@@ -82,6 +82,7 @@ class Options:
     weight: np.ndarray  # within its family
     is_count: np.ndarray  # the label is a count (`7B`, `350M`), not a word (`base`)
     releases: tuple[tuple[int, tx.Release], ...]  # (family index, release)
+    components: tuple[tuple[int, ...], ...]  # the options a VLM size is made of (vision, language)
 
 
 @dataclass
@@ -159,9 +160,11 @@ def build_options(first_day: date) -> Options:
                         (release.end - first_day).days,
                         release.weight * size.weight / total,
                         bool(size.label[:1].isdigit()) and size.label[-1:] in ("B", "b", "M", "m"),
+                        size.components,
                     )
                 )
     columns = list(zip(*rows, strict=True))
+    option_of = {(row[5], row[3]): o for o, row in enumerate(rows)}
     return Options(
         family=np.array(columns[0], dtype=np.int16),
         release=np.array(columns[1], dtype=np.int16),
@@ -174,6 +177,7 @@ def build_options(first_day: date) -> Options:
         weight=np.array(columns[8], dtype=np.float64),
         is_count=np.array(columns[9], dtype=bool),
         releases=tuple(releases),
+        components=tuple(tuple(option_of[c] for c in components) for components in columns[10]),
     )
 
 
@@ -418,6 +422,25 @@ class _Draft:
                 )
                 duplicate = (chosen == self.parents[children, 0]) | (chosen == self.parents[children, 1])
                 self.parents[children, column] = np.where(duplicate, -1, chosen)
+
+    def declare_components(self) -> None:
+        """An official release of a vision-language model names its vision tower and its language
+        model (the first official base of each, created before it) in its `base_model:` tags. Its
+        true size stays its own published count: tower, projector and language model together."""
+        for i in np.flatnonzero(self.official & (self.kind == tx.BASE)).tolist():
+            components = self.options.components[int(self.option[i])]
+            if not components:
+                continue
+            chosen = []
+            for option in components:
+                earlier = np.flatnonzero(
+                    self.official[:i] & (self.kind[:i] == tx.BASE) & (self.option[:i] == option)
+                )
+                if len(earlier):
+                    chosen.append(int(earlier[0]))
+            if len(chosen) == len(components):
+                self.parents[i, : len(chosen)] = chosen
+                self.declared[i] = True
 
     def draw_sizes(self) -> None:
         """True sizes: a base's option size (community variants jittered), inherited parent by
@@ -736,6 +759,7 @@ def generate(seed: int, n_models: int, first_day: date, today: date, horizon_day
         draft.declare_lineage,
         draft.inherit_from_roots,
         draft.draw_merge_partners,
+        draft.declare_components,
         draft.draw_sizes,
         draft.draw_authors,
         draft.draw_names,

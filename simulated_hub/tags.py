@@ -54,7 +54,7 @@ class Tags:
             return [("finetune", str(t.ids[i]))]
         if not t.declared[i]:
             return []
-        relation = tx.RELATION_OF_KIND[int(t.kind[i])]
+        relation = tx.RELATION_OF_KIND.get(int(t.kind[i]), tx.COMPONENTS_RELATION)
         bases = [str(t.ids[p]) for p in t.parents[i].tolist() if p >= 0]
         if t.ghost[i]:
             bases[0] += GHOST_SUFFIX
@@ -177,5 +177,6 @@ class Tags:
                 hit |= t.ghost & (t.parents[:, 0] == parent)
         if relation:
             kind = KIND_OF_RELATION[relation]
-            hit &= (t.kind == kind) | (t.self_ref & (kind == tx.FINETUNE))
+            components = (t.kind == tx.BASE) & t.declared & (relation == tx.COMPONENTS_RELATION)
+            hit &= (t.kind == kind) | (t.self_ref & (kind == tx.FINETUNE)) | components
         return hit

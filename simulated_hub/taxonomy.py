@@ -121,6 +121,9 @@ RELATION_OF_KIND: dict[int, str] = {
     QUANTIZED: "quantized",
     MERGE: "merge",
 }
+# A base whose card names its components (a vision tower and a language model) has no kind of
+# its own to tell the relation: the Hub calls a card with several bases a merge.
+COMPONENTS_RELATION = "merge"
 # Which kinds may be a parent of each derived kind (quantizations and adapters are leaves).
 PARENT_KINDS: dict[int, tuple[int, ...]] = {
     FINETUNE: (BASE, FINETUNE, MERGE),
@@ -195,6 +198,9 @@ class Size:
     params: int
     label: str
     weight: float = 1.0
+    # a vision-language model's vision tower and language model, as (release short, size label)
+    # of other sizes: its official releases name both in `base_model:` tags
+    components: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +236,10 @@ class Family:
     official_finetune: str | None = None
 
 
+def _size(params: int, label: str, weight: float = 1.0, components: list | None = None) -> Size:
+    return Size(int(params), str(label), weight, tuple(tuple(c) for c in components or ()))
+
+
 def _families() -> tuple[Family, ...]:
     """data/families.yaml as Family records (lists become tuples; optional fields keep defaults)."""
     families = []
@@ -237,7 +247,7 @@ def _families() -> tuple[Family, ...]:
         releases = tuple(
             Release(
                 **{k: v for k, v in release.items() if k != "sizes"},
-                sizes=tuple(Size(int(size[0]), str(size[1]), *size[2:]) for size in release["sizes"]),
+                sizes=tuple(_size(*size) for size in release["sizes"]),
             )
             for release in raw.pop("releases")
         )

@@ -153,7 +153,11 @@ def test_every_declared_base_exists_and_came_first(world: SyntheticWorld):
                 self_references += 1
                 assert relation == "finetune" and kind == "base"
                 continue
-            assert relation == kind
+            if kind == "base":  # a VLM's vision tower and language model: the Hub calls it a merge
+                assert relation == "merge" and len(declared) == 2
+                assert world.kind_of(base) == "base"
+            else:
+                assert relation == kind
             if base.endswith("-private"):  # a deleted or private base: its namesake exists
                 ghosts += 1
                 base = base.removesuffix("-private")
@@ -174,7 +178,7 @@ def test_derived_models_have_their_bases_true_size(world: SyntheticWorld):
         declared = [
             b for _, b in world.declared_bases_of(model_id) if b != model_id and not b.endswith("-private")
         ]
-        if not declared:
+        if not declared or kind == "base":  # components: test_vlms_name_their_two_components
             continue
         own, base = world.true_parameters_of(model_id), world.true_parameters_of(declared[0])
         if kind == "finetune":  # resized token embeddings add whole rows
@@ -250,6 +254,52 @@ def test_names_often_write_the_size_sometimes_wrongly(world: SyntheticWorld):
     assert misleading_digits > 0.1 * n  # Llama-3, v0.1, patch16-224, 2407...
     mixtral = [m for m in world.model_ids.tolist() if m.startswith("mistralai/Mixtral-8x7B")]
     assert mixtral and all(abs(world.true_parameters_of(m) / 46_702_792_704 - 1) < 0.001 for m in mixtral)
+
+
+def test_vlms_name_their_two_components(world: SyntheticWorld):
+    """Official vision-language releases name a vision tower and a language model; their true size
+    is their own published count (tower, projector and language model), which the two components'
+    sum approaches: never the tower's or the language model's size alone."""
+    vlms = {}
+    for model_id in world.model_ids.tolist():
+        declared = world.declared_bases_of(model_id)
+        if world.kind_of(model_id) == "base" and len(declared) == 2:
+            vlms[model_id] = [base for _, base in declared]
+    assert len(vlms) >= 8
+    published = {  # each repository's safetensors.total
+        "llava-hf/llava-1.5-7b-hf": 7_063_427_072,
+        "Qwen/Qwen2-VL-7B-Instruct": 8_291_375_616,
+        "google/paligemma-3b-pt-224": 2_923_335_408,
+    }
+    for model_id, count in published.items():
+        assert world.true_parameters_of(model_id) == count, model_id
+    llava = vlms["llava-hf/llava-1.5-7b-hf"]
+    assert llava == ["openai/clip-vit-large-patch14", "meta-llama/Llama-2-7b-hf"]
+    # a "7B" language model of 6.74B parameters: the whole is an LLM, the component an SLM
+    assert world.true_parameters_of(llava[1]) < 7e9 <= world.true_parameters_of("llava-hf/llava-1.5-7b-hf")
+    for model_id, (tower, language_model) in vlms.items():
+        whole = world.true_parameters_of(model_id)
+        parts = [world.true_parameters_of(tower), world.true_parameters_of(language_model)]
+        assert "clip-vit" in tower and max(parts) < whole, model_id
+        assert abs(sum(parts) / whole - 1) < 0.15, model_id
+
+
+def test_names_take_the_shapes_the_size_chain_must_read(world: SyntheticWorld):
+    """Underscore decimals, mixture-of-experts shapes, and repos named after a large model that
+    are not a model of its size, each with its published true size."""
+    ids = set(world.model_ids.tolist())
+    published = {
+        "Qwen/Qwen-1_8B": 1_836_828_672,
+        "mistralai/Mixtral-8x7B-v0.1": 46_702_792_704,
+        "allenai/OLMoE-1B-7B-0924": 6_919_161_856,
+        "Qwen/Qwen1.5-MoE-A2.7B": 14_315_784_192,
+    }
+    for model_id, count in published.items():
+        assert model_id in ids and world.true_parameters_of(model_id) == count, model_id
+    saes = [m for m in ids if m.startswith("EleutherAI/sae-llama-3.1-8b-")]
+    accelerators = [m for m in ids if m.endswith("/llama3-8b-accelerator")]
+    assert saes and accelerators
+    assert all(world.true_parameters_of(m) < 3e9 for m in saes + accelerators)
 
 
 def test_ids_are_unique_case_insensitively(world: SyntheticWorld):

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.dbt.conftest import Warehouse
+from tests.sizes.test_known_model_sizes import CONFIGS, decoder_parameters, seed_rows
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -100,6 +101,29 @@ def test_every_count_has_a_source_and_is_not_a_nominal_size():
             assert count % 10_000_000 != 0, row["model_id"]
         # a rounded figure must not straddle the threshold: its class is certain
         assert not count - precision < SLM_MAX_PARAMS <= count + precision, row["model_id"]
+
+
+def test_every_count_is_backed_by_its_source():
+    """An exact count is the formula of test_known_model_sizes.py on the config of the repository
+    it was read from (itself, or the original it inherits from); a rounded one is the figure the
+    seed known_model_sizes read, with the same source, for that original."""
+    published = {row["repo_id"]: row for row in seed_rows()}
+    formula_counts = {repo: decoder_parameters(config) for repo, config in CONFIGS.items()}
+    for row in evaluation_set():
+        method = row["method"].split(" of ")[0]
+        count = int(row["exact_parameters"])
+        if method == "config_formula_of_base":
+            assert count in formula_counts.values(), row["model_id"]
+        elif method in ("config_formula", "safetensors_total"):
+            assert count == formula_counts[row["origin"]], row["model_id"]
+        else:
+            seed = published[row["origin"]]
+            assert seed["checked"] in ("hub-api.md", "formula", "search"), row["model_id"]
+            assert (count, int(row["precision"]), row["source_url"]) == (
+                int(seed["total_parameters"]),
+                int(seed["precision"]),
+                seed["source_url"],
+            ), row["model_id"]
 
 
 def test_no_record_carries_weight_metadata():

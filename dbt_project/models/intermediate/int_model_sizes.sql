@@ -23,7 +23,10 @@
 -- most k deep), so a cycle (a card naming itself, two cards naming each other) cannot loop: a
 -- self-reference is dropped, a longer cycle stops at the last level. A base no listing served
 -- is read from raw.hub_model_details; a base the Hub does not have leaves step 3 empty.
--- Several bases: when the resolved sizes of the bases agree within
+-- Several bases: a base that is an image encoder beside another base makes the model a vision
+-- tower plus a language model: the sum, whatever their sizes (with a component unresolved, the
+-- model's own name first: one part is not the whole). Otherwise, when the resolved
+-- sizes of the bases agree within
 -- var('size_merge_agreement') (default 10 %: the same size up to added tokens), the model
 -- takes the largest (alternatives: a merge of fine-tunes of one model). When they disagree and
 -- the bases are components (a vision-language model: a multimodal pipeline tag, or a base
@@ -78,7 +81,9 @@ edge_counts as (
         count(*) as n_declared_bases,
         bool_or(relation = 'adapter') as declares_adapter_relation,
         bool_or(regexp_matches({{ size_name_of('base_model_id') }}, {{ image_encoder }}))
-            as has_image_encoder_base
+            as has_image_encoder_base,
+        bool_or(not regexp_matches({{ size_name_of('base_model_id') }}, {{ image_encoder }}))
+            as has_other_base
 
     from edges
 
@@ -165,6 +170,11 @@ nodes as (
             {%- endfor %}
         ), false)
         or coalesce(edge_counts.has_image_encoder_base, false) as bases_are_components,
+        -- an image encoder beside another base: a vision tower and a language model, summed
+        -- whatever their sizes (a CLIP-L tower is larger than SmolLM2-135M, and may be as large
+        -- as the language model)
+        coalesce(edge_counts.has_image_encoder_base and edge_counts.has_other_base, false)
+            as has_vision_tower_and_other,
         case
             when subjects.is_hub_model then models.name_parameter_count
         end as name_parameter_count,
@@ -264,6 +274,7 @@ bases_{{ level }} as (
         base.lineage_depth,
         min(base.parameter_count) over (partition by edges.model_key) as smallest_base_count,
         sum(base.parameter_count) over (partition by edges.model_key) as summed_base_count,
+        count(*) over (partition by edges.model_key) as n_resolved_bases,
         max(base.nominal_parameter_count) over (partition by edges.model_key)
             as base_nominal_parameter_count
 
@@ -294,6 +305,7 @@ chosen_{{ level }} as (
         own_counts.name_parameter_count,
         base.parameter_count as largest_base_count,
         base.summed_base_count,
+        base.n_resolved_bases,
         base.origin_source as base_origin_source,
         base.resolved_from as base_resolved_from,
         base.lineage_depth as base_lineage_depth,
@@ -315,6 +327,13 @@ chosen_{{ level }} as (
                 own_counts.bases_are_components
                 and own_counts.named_source = 'known_base'
                 then 'named'
+            -- a component unresolved: the part is not the whole, the model's own name decides
+            when
+                own_counts.has_vision_tower_and_other
+                and base.n_resolved_bases < own_counts.n_declared_bases
+                and own_counts.named_parameter_count is not null
+                then 'named'
+            when own_counts.has_vision_tower_and_other then 'components'
             when base.smallest_base_count * {{ agreement }} >= base.parameter_count then 'base'
             when own_counts.bases_are_components then 'components'
             when own_counts.named_parameter_count is not null then 'named'

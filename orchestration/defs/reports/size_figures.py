@@ -121,7 +121,7 @@ def render_size_coverage(coverage: SizeCoverage, snapshot_date: date, path: Path
         models_ax,
         title,
         snapshot_subtitle(snapshot_date, sample)
-        + "\nResolution chain: safetensors → gguf → base model → name → unknown",
+        + "\nResolution chain: safetensors → gguf → base model → known architecture → name → unknown",
     )
     positions = np.arange(len(listings))
     labels = [display_text(name, 40) for name in listings]
