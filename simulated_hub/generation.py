@@ -44,6 +44,7 @@ class SlmShareTrend:
     pp_per_year: float
     share_on_today: float = 50.0
 
+
 # Format bits (`formats`) and the tags they write, in the Hub's order.
 PYTORCH, TF, JAX, ONNX, SAFETENSORS, GGUF_FILE = (1 << k for k in range(6))
 FORMAT_TAGS: tuple[tuple[int, str], ...] = (

@@ -30,6 +30,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from orchestration.defs.reports.figure_style import billions, display_text, thousands
+from orchestration.defs.reports.findings import Finding, findings_view, load_findings
 from orchestration.defs.reports.mart_queries import (
     MonthClassCounts,
     MonthDownloads,
@@ -140,6 +141,7 @@ class ReportContext:
     listings: list[ListingCoverage] = field(default_factory=list)  # from `marts.class_split`
     new_models: ClassTotals | None = None  # None: the new-models mart has no row for the date
     hub_kind: str | None = None  # `live` or `simulated`, from `raw.warehouse_identity`
+    findings: list[Finding] = field(default_factory=list)  # from `marts.hypothesis_findings`
 
 
 def load_snapshot_freshness(conn: duckdb.DuckDBPyConnection) -> SnapshotFreshness:
@@ -211,6 +213,7 @@ def load_report_context(
         listings=load_listing_coverage(conn, snapshot_date),
         new_models=load_new_models_share(conn, snapshot_date),
         hub_kind=load_hub_kind(conn),
+        findings=load_findings(conn, snapshot_date),
     )
 
 
@@ -482,6 +485,7 @@ _TEMPLATES.filters["billions"] = billions
 _TEMPLATES.filters["code_spans"] = _code_spans
 
 _TOC = (
+    ("findings", "Findings"),
     ("key-numbers", "Key numbers"),
     ("figures", "Figures"),
     ("listings", "Listings"),
@@ -587,6 +591,7 @@ def build_report_html(
         hub_kind=context.hub_kind,
         newer_snapshot=freshness.latest if freshness.latest is not None and freshness.latest > day else None,
         toc=_TOC,
+        findings=findings_view(context.findings),
         key_numbers=key_numbers(data, context),
         figures=[_figure_view(figure, readings) for figure in figures],
         listings=[_listing_view(item) for item in context.listings],
