@@ -15,10 +15,22 @@ due as (
 hypotheses as (
 
     select 'H1' as hypothesis
-    union all select 'H2'
-    union all select 'H3'
-    union all select 'H4'
-    union all select 'H5'
+
+    union all
+
+    select 'H2' as hypothesis
+
+    union all
+
+    select 'H3' as hypothesis
+
+    union all
+
+    select 'H4' as hypothesis
+
+    union all
+
+    select 'H5' as hypothesis
 
 ),
 

@@ -49,7 +49,7 @@ def h4_of_world(warehouse_dir: Path, config: WorldConfig) -> H4Finding:
     with duckdb.connect(str(warehouse_dir / "observatory.duckdb"), read_only=True) as conn:
         rows = conn.execute(
             """
-            select value, interval_low, interval_high, sample_size, verdict, detail
+            select metric_value, interval_low, interval_high, sample_size, verdict, detail
             from marts.hypothesis_findings
             where snapshot_date = ? and hypothesis = 'H4' and tag is null
             """,

@@ -20,7 +20,7 @@ FINDINGS_COLUMNS = (
     "question",
     "metric",
     "value_unit",
-    "value",
+    "metric_value",
     "interval_low",
     "interval_high",
     "sample_size",

@@ -103,7 +103,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "question",
         "metric",
         "value_unit",
-        "value",
+        "metric_value",
         "interval_low",
         "interval_high",
         "sample_size",

@@ -128,6 +128,20 @@ trends as (
 
 ),
 
+trend_hypotheses as (
+
+    select
+        'H4' as hypothesis,
+        'slm_share_of_new_models' as series
+
+    union all
+
+    select
+        'H5' as hypothesis,
+        'slm_share_of_downloads' as series
+
+),
+
 -- H4 and H5 overall (scope `all`, present on every date even without a trend) and H4 per tag.
 trend_rows as (
 
@@ -145,15 +159,7 @@ trend_rows as (
 
     from snapshot_dates
 
-    cross join (
-        select
-            'H4' as hypothesis,
-            'slm_share_of_new_models' as series
-        union all
-        select
-            'H5' as hypothesis,
-            'slm_share_of_downloads' as series
-    ) as hypotheses
+    cross join trend_hypotheses as hypotheses
 
     left join trends
         on
@@ -192,7 +198,7 @@ findings as (
         'share of publisher size labels that agree with the SLM/LLM class of the stated size'
             as metric,
         '%' as value_unit,
-        100.0 * h1.n_agreeing / nullif(h1.n_labels, 0) as value,
+        100.0 * h1.n_agreeing / nullif(h1.n_labels, 0) as metric_value,
         {{ findings_wilson_low('h1.n_agreeing', 'h1.n_labels') }} as interval_low,
         {{ findings_wilson_high('h1.n_agreeing', 'h1.n_labels') }} as interval_high,
         h1.n_labels as sample_size,
@@ -225,7 +231,7 @@ findings as (
         || cast({{ var('findings_benchmark_margin_pp') }} as varchar)
         || ' points below the best LLM' as metric,
         '%' as value_unit,
-        100.0 * h2.n_within_margin / nullif(h2.n_benchmarks, 0) as value,
+        100.0 * h2.n_within_margin / nullif(h2.n_benchmarks, 0) as metric_value,
         {{ findings_wilson_low('h2.n_within_margin', 'h2.n_benchmarks') }} as interval_low,
         {{ findings_wilson_high('h2.n_within_margin', 'h2.n_benchmarks') }} as interval_high,
         h2.n_benchmarks as sample_size,
@@ -260,7 +266,7 @@ findings as (
             else 'SLM share of the top listing''s models of known size tagged ' || tag
         end as metric,
         '%' as value_unit,
-        100.0 * n_slm / nullif(n_known, 0) as value,
+        100.0 * n_slm / nullif(n_known, 0) as metric_value,
         {{ findings_wilson_low('n_slm', 'n_known') }} as interval_low,
         {{ findings_wilson_high('n_slm', 'n_known') }} as interval_high,
         n_known as sample_size,
@@ -299,7 +305,7 @@ findings as (
             else 'trend of the SLM share of models created per month, points per year'
         end as metric,
         'pp/year' as value_unit,
-        slope_pp_per_year as value,
+        slope_pp_per_year as metric_value,
         slope_low as interval_low,
         slope_high as interval_high,
         coalesce(n_sample, 0) as sample_size,
@@ -333,7 +339,7 @@ final as (
         metric,
         value_unit,
         -- rounded to 1e-4: finer digits are noise, and equal inputs give equal rows
-        cast(round(value, 4) as double) as value,
+        cast(round(value, 4) as double) as metric_value,
         cast(round(interval_low, 4) as double) as interval_low,
         cast(round(interval_high, 4) as double) as interval_high,
         cast(sample_size as bigint) as sample_size,
