@@ -339,7 +339,7 @@ final as (
         metric,
         value_unit,
         -- rounded to 1e-4: finer digits are noise, and equal inputs give equal rows
-        cast(round(value, 4) as double) as metric_value,
+        cast(round(metric_value, 4) as double) as metric_value,
         cast(round(interval_low, 4) as double) as interval_low,
         cast(round(interval_high, 4) as double) as interval_high,
         cast(sample_size as bigint) as sample_size,
