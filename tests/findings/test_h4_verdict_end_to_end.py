@@ -25,7 +25,7 @@ DAY = date(2025, 1, 8)
 # After the first large text-generation release: every month of the trend's two-year window
 # can draw either class (tests/simulated_hub/test_slm_share_trend.py).
 FIRST_DAY = date(2022, 12, 1)
-N_MODELS = 3000
+N_MODELS = 2000
 SIZES = ListingSizes(top_n=N_MODELS, per_tag_n=50, n_tags=1, page_size=1000)
 
 

@@ -31,7 +31,7 @@ def test_a_sentence_states_verdict_value_interval_sample_and_population():
         "inconclusive", "slm_share_trends", "18 months",
     )  # fmt: skip
     assert finding_sentence(finding) == (
-        "Inconclusive. trend of the SLM share: +3.2 points a year (95% interval -1.0 to +7.5); "
+        "Inconclusive. Trend of the SLM share: +3.2 points a year (95% interval -1.0 to +7.5); "
         "1,234 models of known size, 18 months; population all_models."
     )
     share = Finding(
@@ -69,7 +69,7 @@ def test_a_sentence_states_verdict_value_interval_sample_and_population():
         "e",
         None,
     )
-    assert finding_sentence(empty) == "Inconclusive. trend: not measurable; 0 models; population all_models."
+    assert finding_sentence(empty) == "Inconclusive. Trend: not measurable; 0 models; population all_models."
 
 
 @pytest.fixture(scope="module")

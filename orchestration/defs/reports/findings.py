@@ -76,10 +76,11 @@ def finding_sentence(finding: Finding) -> str:
     """One sentence: the verdict, the metric's value with its 95 % interval, the sample and the
     population it holds for."""
     unit = finding.value_unit
+    metric = finding.metric[:1].upper() + finding.metric[1:]
     if finding.value is None:
-        measured = f"{finding.metric}: not measurable"
+        measured = f"{metric}: not measurable"
     else:
-        measured = f"{finding.metric}: {_number(finding.value, unit)}"
+        measured = f"{metric}: {_number(finding.value, unit)}"
         if finding.interval_low is not None and finding.interval_high is not None:
             low, high = _bound(finding.interval_low, unit), _bound(finding.interval_high, unit)
             measured += f" (95% interval {low} to {high})"
