@@ -28,6 +28,22 @@ OFFICIAL_PER_SIZE = 2  # an organisation publishes each size of a release once o
 SELF_REFERENCE_RATE = 0.0005  # community bases whose card names themselves as base_model (a real quirk)
 GHOST_PARENT_RATE = 0.01  # declared bases that are not in the world (deleted or private repos)
 LLM_MIN_PARAMS = 7_000_000_000
+# A set SLM share trend never makes a class impossible: both stay drawable at any date.
+SLM_TREND_MIN_P = 0.02
+TREND_PIPELINE = "text-generation"
+
+
+@dataclass(frozen=True)
+class SlmShareTrend:
+    """A known trend of the SLM share of new models: of the models created on day D, an SLM with
+    probability share_on_today + pp_per_year * (D - today) in years (in %, clipped to [2, 98]).
+    Every model is a text-generation model (TREND_PIPELINE) and derived models take a parent of
+    their drawn class, so lineage keeps the class; before the first large text-generation
+    release a drawn LLM falls back to the sizes of its time."""
+
+    pp_per_year: float
+    share_on_today: float = 50.0
+
 
 # Format bits (`formats`) and the tags they write, in the Hub's order.
 PYTORCH, TF, JAX, ONNX, SAFETENSORS, GGUF_FILE = (1 << k for k in range(6))
@@ -247,7 +263,15 @@ def _cdf_pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
 class _Draft:
     """The world under construction. Each stage fills some attribute arrays from its own stream."""
 
-    def __init__(self, seed: int, n_models: int, first_day: date, today: date, horizon_days: int):
+    def __init__(
+        self,
+        seed: int,
+        n_models: int,
+        first_day: date,
+        today: date,
+        horizon_days: int,
+        slm_trend: SlmShareTrend | None = None,
+    ):
         self.streams = _Streams(seed)
         self.first_day = first_day
         n_days = (today - first_day).days + 1
@@ -262,6 +286,14 @@ class _Draft:
         self.year = first_day.year + (first_day.timetuple().tm_yday - 1) / 365.25 + self.day / 365.25
         self.options = build_options(first_day)
         self.z = self.streams("popularity").standard_normal(n)  # drives both parent choice and downloads
+        # With a set trend, each model's class is drawn first (its own stream: the other draws are
+        # those of the world without it) and bases, parents and merges keep to it.
+        self.target_slm: np.ndarray | None = None
+        if slm_trend is not None:
+            years = (self.day - self._days(today)) / 365.25
+            share = slm_trend.share_on_today + slm_trend.pp_per_year * years
+            p_slm = np.clip(share / 100.0, SLM_TREND_MIN_P, 1.0 - SLM_TREND_MIN_P)
+            self.target_slm = self.streams("target_class").random(n) < p_slm
 
     def _days(self, day: date) -> int:
         return (day - self.first_day).days
@@ -284,6 +316,11 @@ class _Draft:
             weights = np.array([np.interp(m * 30 + 15, anchors, row) for row in mix])
             slot[sel] = np.searchsorted(np.cumsum(weights) / weights.sum(), u[sel], side="right")
         slot = slot.clip(0, len(slot_names) - 1)
+        if self.target_slm is not None:
+            # Text generation is the task with sizes of both classes in every recent era: there a
+            # drawn class is always honoured, so the world's share follows the set trend alone
+            # (the era mix of tasks, many of them made of small models only, would blur it).
+            slot[:] = slot_names.index(TREND_PIPELINE)
         self.pipeline = np.array([tx.PIPELINES.index(s) if s is not None else -1 for s in slot_names])[slot]
 
         derived_kinds = (tx.FINETUNE, tx.ADAPTER, tx.QUANTIZED, tx.MERGE)
@@ -327,6 +364,8 @@ class _Draft:
             return
         options, family_weight = self.options, np.array([f.weight for f in tx.FAMILIES])
         key = (self.pipeline[models] + 1) * len(tx.GROUPS) + self.group[models]
+        if self.target_slm is not None:
+            key = key * 2 + self.target_slm[models]
         order = np.argsort(key, kind="stable")  # models of each (pipeline, group) stay in model order
         bounds = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1], True])
         for lo, hi in itertools.pairwise(bounds.tolist()):
@@ -337,6 +376,11 @@ class _Draft:
                 named = np.array([dict(f.pipelines).get(tx.PIPELINES[pipeline], 0.0) for f in tx.FAMILIES])
                 support = named if named.any() else support
             weight = options.weight * (family_weight * support)[options.family]
+            if self.target_slm is not None:
+                # the target class's sizes, where the task has any (else the task's own mix)
+                of_class = (options.params < LLM_MIN_PARAMS) == self.target_slm[sel[0]]
+                if (weight * of_class).any():
+                    weight = weight * of_class
             rows = np.flatnonzero(weight > 0)
             picked = _sample_rows(
                 self.option_u[sel], self.day[sel], options.start[rows], options.end[rows], weight[rows]
@@ -375,11 +419,21 @@ class _Draft:
         for k, parent_kinds in tx.PARENT_KINDS.items():
             pool_kind = np.isin(self.kind, parent_kinds)
             for g in range(len(tx.GROUPS)):
-                children = np.flatnonzero((self.kind == k) & (self.group == g))
-                pool = np.flatnonzero(pool_kind & (self.group == g))
-                self.parents[children, 0] = _choose_parents(
-                    rng, children, pool, self.attractiveness, self.day, tx.PARENT_WINDOW_DAYS[k]
-                )
+                if self.target_slm is None:
+                    children = np.flatnonzero((self.kind == k) & (self.group == g))
+                    pool = np.flatnonzero(pool_kind & (self.group == g))
+                    self.parents[children, 0] = _choose_parents(
+                        rng, children, pool, self.attractiveness, self.day, tx.PARENT_WINDOW_DAYS[k]
+                    )
+                    continue
+                # a derived model's class is its root's: its parent is of its target class
+                for target in (False, True):
+                    same = (self.group == g) & (self.target_slm == target)
+                    children = np.flatnonzero((self.kind == k) & same)
+                    pool = np.flatnonzero(pool_kind & same)
+                    self.parents[children, 0] = _choose_parents(
+                        rng, children, pool, self.attractiveness, self.day, tx.PARENT_WINDOW_DAYS[k]
+                    )
         orphans = np.flatnonzero((self.kind != tx.BASE) & (self.parents[:, 0] < 0))
         self.kind[orphans] = tx.BASE
         self.quant[orphans] = -1
@@ -749,8 +803,15 @@ class _Draft:
         )
 
 
-def generate(seed: int, n_models: int, first_day: date, today: date, horizon_days: int) -> ModelTable:
-    draft = _Draft(seed, n_models, first_day, today, horizon_days)
+def generate(
+    seed: int,
+    n_models: int,
+    first_day: date,
+    today: date,
+    horizon_days: int,
+    slm_trend: SlmShareTrend | None = None,
+) -> ModelTable:
+    draft = _Draft(seed, n_models, first_day, today, horizon_days, slm_trend)
     for stage in (
         draft.draw_tasks,
         draft.draw_base_options,

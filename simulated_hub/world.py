@@ -50,13 +50,17 @@ class WorldConfig:
     # Days on which owners rename repositories (a case change, an owner transfer and a new
     # name each day; see renames.py). None by default: the demo world's names never change.
     rename_days: tuple[date, ...] = ()
+    # A known trend of the SLM share of new models (generation.SlmShareTrend): a world whose
+    # answer to "do SLMs take a growing share?" is set. None by default: the demo world's own
+    # mix of tasks and families decides, and its models are those of a world without the field.
+    slm_share_trend: g.SlmShareTrend | None = None
 
 
 class SyntheticWorld:
     def __init__(self, config: WorldConfig | None = None):
         self.config = config or WorldConfig()
         c = self.config
-        self._t = g.generate(c.seed, c.n_models, c.first_day, c.today, c.horizon_days)
+        self._t = g.generate(c.seed, c.n_models, c.first_day, c.today, c.horizon_days, c.slm_share_trend)
         # id lookup through a sorted array of string hashes: no dict of millions of strings
         self._hash_order = np.argsort(self._t.id_hashes, kind="stable")
         self._sorted_hashes = self._t.id_hashes[self._hash_order]

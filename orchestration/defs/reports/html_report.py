@@ -21,7 +21,7 @@ import base64
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ import duckdb
 import jinja2
 
 from orchestration.defs.reports.figure_style import billions, display_text, thousands
+from orchestration.defs.reports.findings import Finding, findings_view, load_findings
 from orchestration.defs.reports.mart_queries import (
     ClassDownloads,
     ListingShares,
@@ -120,6 +121,7 @@ class ReportContext:
     pipeline: PipelineText  # the dbt descriptions the method section quotes
     new_models: NewModelTotals | None = None  # None: the new-models mart has no row for the date
     hub_kind: str | None = None  # `live` or `simulated`, from `raw.warehouse_identity`
+    findings: list[Finding] = field(default_factory=list)  # from `marts.hypothesis_findings`
 
 
 def load_snapshot_freshness(conn: duckdb.DuckDBPyConnection) -> SnapshotFreshness:
@@ -178,6 +180,7 @@ def load_report_context(
         pipeline=pipeline,
         new_models=load_new_models_share(conn, snapshot_date),
         hub_kind=load_hub_kind(conn),
+        findings=load_findings(conn, snapshot_date),
     )
 
 
@@ -450,6 +453,7 @@ _TEMPLATES = jinja2.Environment(
 )
 
 _TOC = (
+    ("findings", "Findings"),
     ("key-numbers", "Key numbers"),
     ("figures", "Figures"),
     ("listings", "Listings"),
@@ -543,6 +547,7 @@ def build_report_html(
         hub_kind=context.hub_kind,
         newer_snapshot=freshness.latest if freshness.latest is not None and freshness.latest > day else None,
         toc=_TOC,
+        findings=findings_view(context.findings),
         key_numbers=key_numbers(data, context),
         figures=[_figure_view(figure, readings) for figure in figures],
         listings=[_listing_view(item) for item in data.listings],
