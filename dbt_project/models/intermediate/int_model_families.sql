@@ -68,8 +68,8 @@ walk as (
     select
         model_uid,
         model_uid as node_uid,
-        0 as depth,
-        {{ list_of('model_uid') }} as path
+        0 as n_links,
+        {{ list_of('model_uid') }} as visited_uids
 
     from models
 
@@ -78,8 +78,8 @@ walk as (
     select
         walk.model_uid,
         parent_links.parent_uid as node_uid,
-        walk.depth + 1 as depth,
-        {{ list_appended('walk.path', 'parent_links.parent_uid') }} as path
+        walk.n_links + 1 as n_links,
+        {{ list_appended('walk.visited_uids', 'parent_links.parent_uid') }} as visited_uids
 
     from walk
 
@@ -87,8 +87,8 @@ walk as (
         on walk.node_uid = parent_links.model_uid
 
     where
-        walk.depth < {{ max_depth }}
-        and not {{ list_has('walk.path', 'parent_links.parent_uid') }}
+        walk.n_links < {{ max_depth }}
+        and not {{ list_has('walk.visited_uids', 'parent_links.parent_uid') }}
 
 ),
 
@@ -97,11 +97,11 @@ roots as (
     select
         model_uid,
         node_uid as family_root_uid,
-        depth as family_depth
+        n_links as family_depth
 
     from walk
 
-    qualify row_number() over (partition by model_uid order by depth desc) = 1
+    qualify row_number() over (partition by model_uid order by n_links desc) = 1
 
 ),
 

@@ -59,9 +59,9 @@ counted as (
         snapshot_date,
         listing,
         family_class,
-        count(*) as n_families,
         cast(sum(n_models) as bigint) as n_models,
-        cast(sum(downloads_30d) as bigint) as downloads_30d
+        cast(sum(downloads_30d) as bigint) as downloads_30d,
+        count(*) as n_families
 
     from by_family
 

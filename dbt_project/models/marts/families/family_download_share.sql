@@ -44,10 +44,10 @@ by_family as (
         snapshot_date,
         listing,
         family_root_uid,
+        cast(coalesce(sum(downloads_30d), 0) as bigint) as downloads_30d,
         coalesce(max(family_root_id), min(model_id)) as family_root_id,
         min(family_class) as family_class,
-        count(distinct model_uid) as n_models,
-        cast(coalesce(sum(downloads_30d), 0) as bigint) as downloads_30d
+        count(distinct model_uid) as n_models
 
     from members
 

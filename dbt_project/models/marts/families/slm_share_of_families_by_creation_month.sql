@@ -26,13 +26,13 @@ present as (
 
     select distinct
         snapshots.snapshot_date,
+        families.family_root_uid,
+        families.family_class,
+        cast(date_trunc('month', families.family_created_at) as date) as creation_month,
         case
             when snapshots.listing_kind = 'top' then 'all'
             else snapshots.listing_tag
-        end as scope,
-        families.family_root_uid,
-        families.family_class,
-        cast(date_trunc('month', families.family_created_at) as date) as creation_month
+        end as scope
 
     from snapshots
 
