@@ -27,6 +27,7 @@ DOUBLING_DAYS = 365.0  # the Hub's model count doubles about every year
 OFFICIAL_PER_SIZE = 2  # an organisation publishes each size of a release once or twice (base, variant)
 SELF_REFERENCE_RATE = 0.0005  # community bases whose card names themselves as base_model (a real quirk)
 GHOST_PARENT_RATE = 0.01  # declared bases that are not in the world (deleted or private repos)
+CHAIN_RATE = 0.3  # derived models whose parent is itself a derived model
 LLM_MIN_PARAMS = 7_000_000_000
 # A set SLM share trend never makes a class impossible: both stay drawable at any date.
 SLM_TREND_MIN_P = 0.02
@@ -434,6 +435,26 @@ class _Draft:
                     self.parents[children, 0] = _choose_parents(
                         rng, children, pool, self.attractiveness, self.day, tx.PARENT_WINDOW_DAYS[k]
                     )
+        # Community chains: some derived models build on another derived model (a quantization of
+        # a fine-tune of a merge...), so lineages run several levels deep, as on the Hub. A stream
+        # of its own: the other models keep their parents. With a set trend a chain stays within
+        # its target class, as the first parents do.
+        rng = self.streams("chains")
+        chained = (self.kind != tx.BASE) & (self.parents[:, 0] >= 0) & (rng.random(self.n) < CHAIN_RATE)
+        targets = (None,) if self.target_slm is None else (False, True)
+        for k, parent_kinds in tx.PARENT_KINDS.items():
+            pool_kind = np.isin(self.kind, [kind for kind in parent_kinds if kind != tx.BASE])
+            for g in range(len(tx.GROUPS)):
+                for target in targets:
+                    same = self.group == g
+                    if target is not None:
+                        same &= self.target_slm == target
+                    children = np.flatnonzero(chained & (self.kind == k) & same)
+                    pool = np.flatnonzero(pool_kind & same)
+                    chosen = _choose_parents(
+                        rng, children, pool, self.attractiveness, self.day, tx.PARENT_WINDOW_DAYS[k]
+                    )
+                    self.parents[children, 0] = np.where(chosen >= 0, chosen, self.parents[children, 0])
         orphans = np.flatnonzero((self.kind != tx.BASE) & (self.parents[:, 0] < 0))
         self.kind[orphans] = tx.BASE
         self.quant[orphans] = -1

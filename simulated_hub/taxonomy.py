@@ -95,6 +95,35 @@ GROUP_OF_PIPELINE: dict[str, str] = {p: g for g, ps in PIPELINE_GROUPS.items() f
 # Pipeline-tag mix (per mille) of models created in each era, from the recording: models created
 # up to 2022, in 2023 and from 2024 on, each smoothed with 20% of the all-years mix. `None` is the
 # ~18% of models without a pipeline tag. The world interpolates linearly between the era anchors.
+# What the world's models are, the ground truth of modality tests: the task groups whose models'
+# core models natural-language text (a vision-language model is a language model reading images;
+# a speech recogniser, an image classifier and a diffusion model are not), and what each task
+# works on: its group's modality unless the task says otherwise.
+LANGUAGE_GROUPS: frozenset[str] = frozenset({"text-gen", "encoder", "seq2seq", "vlm"})
+GROUP_MODALITY: dict[str, str] = {
+    "text-gen": "text",
+    "encoder": "text",
+    "seq2seq": "text",
+    "speech": "audio",
+    "vision": "vision",
+    "diffusion": "vision",
+    "vlm": "vision-language",
+    "other": "other",
+}
+TASK_MODALITY_EXCEPTIONS: dict[str, str] = {
+    "video-classification": "video",
+    "text-to-video": "video",
+    "image-to-video": "video",
+    "any-to-any": "multimodal",
+    "audio-text-to-text": "multimodal",
+    "time-series-forecasting": "tabular",
+    "tabular-classification": "tabular",
+    "tabular-regression": "tabular",
+}
+TASK_MODALITY: dict[str, str] = {
+    p: TASK_MODALITY_EXCEPTIONS.get(p, GROUP_MODALITY[g]) for p, g in GROUP_OF_PIPELINE.items()
+}
+
 ERA_ANCHORS: tuple[date, ...] = (date(2021, 10, 1), date(2023, 7, 1), date(2024, 7, 1))
 
 

@@ -190,6 +190,48 @@ class SyntheticWorld:
         """(relation, base id) the model's card declares, as in its `base_model:` tags."""
         return self._tags.declared_bases(self.index_of(model_id))
 
+    def pipeline_tag_of(self, model_id: str) -> str | None:
+        return _optional_name(tx.PIPELINES, int(self._t.pipeline[self.index_of(model_id)]))
+
+    def task_modality_of(self, model_id: str) -> str:
+        """What the model works on: its task's modality (taxonomy.TASK_MODALITY), or for a model
+        without a pipeline tag the modality of its family's task group."""
+        i = self.index_of(model_id)
+        pipeline = int(self._t.pipeline[i])
+        if pipeline >= 0:
+            return tx.TASK_MODALITY[tx.PIPELINES[pipeline]]
+        return tx.GROUP_MODALITY[tx.FAMILIES[self._t.family[i]].group]
+
+    def is_language_model(self, model_id: str) -> bool:
+        """The model's core models natural-language text: its task is in a language group
+        (taxonomy.LANGUAGE_GROUPS), or without a pipeline tag its family's group is."""
+        i = self.index_of(model_id)
+        pipeline = int(self._t.pipeline[i])
+        group = (
+            tx.GROUP_OF_PIPELINE[tx.PIPELINES[pipeline]]
+            if pipeline >= 0
+            else tx.FAMILIES[self._t.family[i]].group
+        )
+        return group in tx.LANGUAGE_GROUPS
+
+    def family_lineage_of(self, model_id: str) -> list[str]:
+        """The model and its ancestors up to its family root, as the cards declare them: each
+        model links to the largest (true size) of the declared bases that exist, the first
+        declared on a tie; a base absent from the world or the model itself ends the walk."""
+        path = [self.index_of(model_id)]
+        while True:
+            bases = [
+                j
+                for _, base in self._tags.declared_bases(path[-1])
+                if (j := self._find(base)) is not None and j not in path
+            ]
+            if not bases:
+                return [str(self._t.ids[i]) for i in path]
+            path.append(max(bases, key=lambda j: (int(self._t.params[j]), -bases.index(j))))
+
+    def family_root_of(self, model_id: str) -> str:
+        return self.family_lineage_of(model_id)[-1]
+
     def tag_mask(self, tag: str) -> np.ndarray:
         """Which models (existing or not yet) carry `tag`."""
         return self._tags.mask(tag)

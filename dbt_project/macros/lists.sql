@@ -14,3 +14,44 @@
 {% macro default__unnest_list(column) -%}
     {{ not_implemented_for_adapter('unnest_list') }}
 {%- endmacro %}
+
+{#-
+    Lists as values, for walks that remember where they have been:
+    `{{ list_of('x') }}` a one-element list, `{{ list_appended('path', 'x') }}` the list with
+    one more element, `{{ list_has('path', 'x') }}` whether the list holds the value.
+-#}
+{% macro list_of(value) -%}
+    {{ return(adapter.dispatch('list_of', 'slm_observatory')(value)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_of(value) -%}
+    list_value({{ value }})
+{%- endmacro %}
+
+{% macro default__list_of(value) -%}
+    {{ not_implemented_for_adapter('list_of') }}
+{%- endmacro %}
+
+{% macro list_appended(list_column, value) -%}
+    {{ return(adapter.dispatch('list_appended', 'slm_observatory')(list_column, value)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_appended(list_column, value) -%}
+    list_append({{ list_column }}, {{ value }})
+{%- endmacro %}
+
+{% macro default__list_appended(list_column, value) -%}
+    {{ not_implemented_for_adapter('list_appended') }}
+{%- endmacro %}
+
+{% macro list_has(list_column, value) -%}
+    {{ return(adapter.dispatch('list_has', 'slm_observatory')(list_column, value)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_has(list_column, value) -%}
+    list_contains({{ list_column }}, {{ value }})
+{%- endmacro %}
+
+{% macro default__list_has(list_column, value) -%}
+    {{ not_implemented_for_adapter('list_has') }}
+{%- endmacro %}

@@ -44,7 +44,12 @@ STUDY_MODELS = ("stg_hub__model_snapshots", "int_model_snapshots__classified", "
 
 
 def _about_study_models(unique_id: str) -> bool:
-    return any(name in unique_id for name in STUDY_MODELS)
+    """A node of the study path: the model or seed itself (by exact name: `family_class_split`
+    is not `class_split`), or a test whose name mentions one."""
+    parts = unique_id.split(".")
+    if parts[0] in ("model", "seed"):
+        return parts[2] in STUDY_MODELS
+    return any(model in unique_id for model in STUDY_MODELS)
 
 
 def test_build_runs_every_unit_test_and_data_test(built_warehouse: Warehouse):
