@@ -44,3 +44,25 @@ def test_the_report_opens_offline_with_every_figure_and_key_number(browser_page,
 
     page.screenshot(path=str(artifacts_dir / "report-top.png"))
     page.screenshot(path=str(artifacts_dir / "report-full.png"), full_page=True)
+
+
+def test_the_findings_open_the_report_one_sentence_per_hypothesis(browser_page, report, artifacts_dir):
+    page = browser_page
+    page.goto(report.index.as_uri(), wait_until="load")
+
+    # The first section a reader meets is the findings, above the key numbers and the figures.
+    assert page.evaluate("document.querySelector('section').id") == "findings"
+    findings_box = page.locator("#findings").bounding_box()
+    assert findings_box is not None
+    assert findings_box["y"] < page.locator("#key-numbers").bounding_box()["y"]
+
+    # One item per hypothesis of the study, in order, each on screen with its verdict first.
+    items = page.locator("#findings li.finding")
+    texts = [" ".join(text.split()) for text in items.all_inner_texts()]
+    assert [text.split(".")[0] for text in texts] == ["H1", "H2", "H3", "H4", "H5"]
+    for i, text in enumerate(texts):
+        assert items.nth(i).is_visible()
+        sentence = text.split("?", 1)[1].strip()  # after the question
+        assert sentence.split(".")[0] in {"Supported", "Not supported", "Inconclusive"}, text
+        assert "population all_models" in text
+    page.locator("#findings").screenshot(path=str(artifacts_dir / "report-findings.png"))

@@ -27,7 +27,7 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 def test_a_sentence_states_verdict_value_interval_sample_and_population():
     finding = Finding(
         "H4", "all_models", None, "Do SLMs take a growing share of new models?",
-        "trend of the SLM share", "pp/year", 3.21, -1.04, 7.46, 1234, "models of known size",
+        "trend of the SLM share", "pp/year", 3.21, -1.04, 7.46, 95.0, 1234, "models of known size",
         "inconclusive", "slm_share_trends", "18 months",
     )  # fmt: skip
     assert finding_sentence(finding) == (
@@ -44,6 +44,7 @@ def test_a_sentence_states_verdict_value_interval_sample_and_population():
         52.17,
         30.6,
         73.2,
+        90.0,
         23,
         "models",
         "supported",
@@ -51,7 +52,7 @@ def test_a_sentence_states_verdict_value_interval_sample_and_population():
         None,
     )
     assert finding_sentence(share) == (
-        "Supported. SLM share: 52.2% (95% interval 30.6% to 73.2%); 23 models; population all_models."
+        "Supported. SLM share: 52.2% (90% interval 30.6% to 73.2%); 23 models; population all_models."
     )
     empty = Finding(
         "H5",
@@ -63,6 +64,7 @@ def test_a_sentence_states_verdict_value_interval_sample_and_population():
         None,
         None,
         None,
+        95.0,
         0,
         "models",
         "inconclusive",
@@ -98,6 +100,7 @@ def test_h1_counts_the_publishers_labels_of_the_seed(findings):
     assert h1.value == pytest.approx(100 * agreeing / len(labels), abs=1e-4)
     assert h1.interval_low == pytest.approx(low, abs=1e-4)
     assert h1.interval_high == pytest.approx(high, abs=1e-4)
+    assert h1.interval_level_pct == 95.0  # z = 1.96, two-sided
     expected = "supported" if low > 50 else "not supported" if high < 50 else "inconclusive"
     assert h1.verdict == expected
 

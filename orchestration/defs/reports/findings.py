@@ -10,25 +10,7 @@ from datetime import date
 
 import duckdb
 
-from orchestration.defs.reports.marts import read
-
-FINDINGS_COLUMNS = (
-    "snapshot_date",
-    "hypothesis",
-    "population",
-    "tag",
-    "question",
-    "metric",
-    "value_unit",
-    "metric_value",
-    "interval_low",
-    "interval_high",
-    "sample_size",
-    "sample_unit",
-    "verdict",
-    "evidence",
-    "detail",
-)
+from orchestration.defs.reports.marts import MART_COLUMNS, read
 
 
 @dataclass(frozen=True)
@@ -42,6 +24,7 @@ class Finding:
     value: float | None
     interval_low: float | None
     interval_high: float | None
+    interval_level_pct: float  # the interval's two-sided confidence level (the mart's)
     sample_size: int
     sample_unit: str
     verdict: str
@@ -54,7 +37,7 @@ def load_findings(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> list[
     rows = read(
         conn,
         "hypothesis_findings",
-        FINDINGS_COLUMNS[1:],
+        MART_COLUMNS["hypothesis_findings"][1:],
         where="snapshot_date = ?",
         order_by="hypothesis, population, tag nulls first",
         params=[snapshot_date],
@@ -73,8 +56,8 @@ def _bound(value: float, unit: str) -> str:
 
 
 def finding_sentence(finding: Finding) -> str:
-    """One sentence: the verdict, the metric's value with its 95 % interval, the sample and the
-    population it holds for."""
+    """One sentence: the verdict, the metric's value with its interval (at the mart's level), the
+    sample and the population it holds for."""
     unit = finding.value_unit
     metric = finding.metric[:1].upper() + finding.metric[1:]
     if finding.value is None:
@@ -83,7 +66,7 @@ def finding_sentence(finding: Finding) -> str:
         measured = f"{metric}: {_number(finding.value, unit)}"
         if finding.interval_low is not None and finding.interval_high is not None:
             low, high = _bound(finding.interval_low, unit), _bound(finding.interval_high, unit)
-            measured += f" (95% interval {low} to {high})"
+            measured += f" ({finding.interval_level_pct:g}% interval {low} to {high})"
     sample = f"{finding.sample_size:,} {finding.sample_unit}"
     if finding.detail:
         sample += f", {finding.detail}"

@@ -200,6 +200,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "metric_value",
         "interval_low",
         "interval_high",
+        "interval_level_pct",
         "sample_size",
         "sample_unit",
         "verdict",

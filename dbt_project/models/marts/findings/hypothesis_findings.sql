@@ -201,6 +201,7 @@ findings as (
         100.0 * h1.n_agreeing / nullif(h1.n_labels, 0) as metric_value,
         100 * {{ wilson_low('h1.n_agreeing', 'h1.n_labels') }} as interval_low,
         100 * {{ wilson_high('h1.n_agreeing', 'h1.n_labels') }} as interval_high,
+        {{ interval_level_pct() }} as interval_level_pct,
         h1.n_labels as sample_size,
         'labelled models' as sample_unit,
         {{ findings_verdict(
@@ -234,6 +235,7 @@ findings as (
         100.0 * h2.n_within_margin / nullif(h2.n_benchmarks, 0) as metric_value,
         100 * {{ wilson_low('h2.n_within_margin', 'h2.n_benchmarks') }} as interval_low,
         100 * {{ wilson_high('h2.n_within_margin', 'h2.n_benchmarks') }} as interval_high,
+        {{ interval_level_pct() }} as interval_level_pct,
         h2.n_benchmarks as sample_size,
         'benchmarks with both classes' as sample_unit,
         {{ findings_verdict(
@@ -269,6 +271,7 @@ findings as (
         100.0 * n_slm / nullif(n_known, 0) as metric_value,
         100 * {{ wilson_low('n_slm', 'n_known') }} as interval_low,
         100 * {{ wilson_high('n_slm', 'n_known') }} as interval_high,
+        {{ interval_level_pct() }} as interval_level_pct,
         n_known as sample_size,
         case
             when tag is null then 'model-task pairs of known size' else 'models of known size'
@@ -308,6 +311,8 @@ findings as (
         slope_pp_per_year as metric_value,
         slope_low as interval_low,
         slope_high as interval_high,
+        -- slm_share_trends' slope interval: Student's t at 0.975, two-sided 95 %
+        95.0 as interval_level_pct,
         coalesce(n_sample, 0) as sample_size,
         'models of known size' as sample_unit,
         case
@@ -342,6 +347,7 @@ final as (
         cast(round(metric_value, 4) as double) as metric_value,
         cast(round(interval_low, 4) as double) as interval_low,
         cast(round(interval_high, 4) as double) as interval_high,
+        cast(round(interval_level_pct, 1) as double) as interval_level_pct,
         cast(sample_size as bigint) as sample_size,
         sample_unit,
         verdict,
