@@ -78,7 +78,7 @@ named as (
         model_id,
         regexp_extract(tag, $base_model_tag_pattern, 2) as base_id
     from tagged
-    where starts_with(tag, 'base_model:')
+    where regexp_matches(tag, $base_model_tag_pattern)
 ),
 known as (
     select lower(model_id) as model_key from raw.hub_model_snapshots
