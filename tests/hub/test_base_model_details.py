@@ -17,8 +17,6 @@ from orchestration.defs.hub.base_model_details import ensure_details_table, miss
 from orchestration.defs.hub.raw_store import ensure_raw_tables
 from tests.conftest import shared_file
 
-pytestmark = pytest.mark.check
-
 DAY = date(2025, 1, 8)
 RELATIONS = {"adapter", "finetune", "merge", "quantized"}
 # tags that mention a base but are not the Hub's lineage tag
