@@ -1,11 +1,13 @@
 """Whether a change left the product's output as it was: two demo warehouses side by side.
 
-    python -m bench.compare_demos BEFORE_DIR AFTER_DIR
+    python -m bench.compare_demos BEFORE_DIR AFTER_DIR [--new-dimension COLUMN=VALUE ...]
 
 Each directory is a `make demo DEMO_DIR=...` run, of the same simulated world, by two versions of
 the code (a git worktree of each). Prints, and exits 1 if any differs:
 - every mart both warehouses hold: rows only in one of them (EXCEPT ALL both ways) over the
-  columns both have, wall-clock columns (`*_at`) left out; marts and columns only one of them has;
+  columns both have, wall-clock columns (`*_at`) left out; marts and columns only one of them has.
+  A dimension the change added to a mart (`--new-dimension population=all_models`) is compared
+  on its rows of that value: they must be the mart's rows before;
 - the latest report's key numbers (the cards of `#key-numbers`), label by label;
 - every figure PNG, byte for byte.
 """
@@ -72,7 +74,7 @@ def _columns(conn: duckdb.DuckDBPyConnection, database: str, table: str) -> list
     ]
 
 
-def compare_marts(before: Path, after: Path) -> list[str]:
+def compare_marts(before: Path, after: Path, new_dimensions: dict[str, str]) -> list[str]:
     """One line per mart; differences start with `DIFF`."""
     lines = []
     with duckdb.connect() as conn:
@@ -95,10 +97,17 @@ def compare_marts(before: Path, after: Path) -> list[str]:
         for name in sorted(tables["before"] & tables["after"]):
             old, new = _columns(conn, "before", name), _columns(conn, "after", name)
             shared = ", ".join(f'"{c}"' for c in old if c in new and not c.endswith("_at"))
+            added_dimensions = {c: v for c, v in new_dimensions.items() if c in new and c not in old}
+            where = {
+                "before": "true",
+                "after": " and ".join(f'"{c}" = ?' for c in added_dimensions) or "true",
+            }
+            values = {"before": [], "after": list(added_dimensions.values())}
             counts = [
                 conn.execute(
-                    f"select count(*) from (select {shared} from {x}.{MARTS_SCHEMA}.{name} "
-                    f"except all select {shared} from {y}.{MARTS_SCHEMA}.{name})"
+                    f"select count(*) from (select {shared} from {x}.{MARTS_SCHEMA}.{name} where {where[x]} "
+                    f"except all select {shared} from {y}.{MARTS_SCHEMA}.{name} where {where[y]})",
+                    values[x] + values[y],
                 ).fetchone()[0]
                 for x, y in (("before", "after"), ("after", "before"))
             ]
@@ -109,6 +118,8 @@ def compare_marts(before: Path, after: Path) -> list[str]:
             detail = f"{n_rows} rows, only before/after {counts[0]}/{counts[1]}"
             if added:
                 detail += f", new columns {added}"
+            if added_dimensions:
+                detail += f", compared on {added_dimensions}"
             if dropped:
                 detail += f", dropped columns {dropped}"
             lines.append(f"{status} {name}: {detail}")
@@ -119,9 +130,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
+    parser.add_argument(
+        "--new-dimension",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="a column the change added to marts: compare only its rows of VALUE",
+    )
     args = parser.parse_args(argv)
 
-    lines = compare_marts(args.before, args.after)
+    new_dimensions = dict(item.split("=", 1) for item in args.new_dimension)
+    lines = compare_marts(args.before, args.after, new_dimensions)
     old_numbers = key_numbers(latest_report(args.before))
     new_numbers = key_numbers(latest_report(args.after))
     lines.append(
