@@ -12,7 +12,7 @@ import duckdb
 
 from orchestration.defs.reports.figure_style import class_labels
 from orchestration.defs.reports.marts import MART_COLUMNS, read
-from orchestration.names import TOP_LISTING
+from orchestration.names import STUDY_POPULATION, TOP_LISTING
 
 
 @dataclass(frozen=True)
@@ -131,9 +131,9 @@ def load_class_split(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> li
         conn,
         "class_split",
         ("model_class", "n_models", "pct"),
-        where="snapshot_date = ? and listing = ?",
+        where="snapshot_date = ? and listing = ? and population = ?",
         order_by="model_class",
-        params=[snapshot_date, TOP_LISTING],
+        params=[snapshot_date, TOP_LISTING, STUDY_POPULATION],
     )
     return [ClassCount(*row) for row in rows]
 
@@ -181,9 +181,9 @@ def load_download_share_by_creation_month(
         conn,
         "download_share_by_creation_month",
         ("model_class", "creation_month", "downloads_30d", "share_pct"),
-        where="snapshot_date = ?",
+        where="snapshot_date = ? and population = ?",
         order_by="model_class, creation_month",
-        params=[snapshot_date],
+        params=[snapshot_date, STUDY_POPULATION],
     )
     by_class: dict[str, list[MonthDownloads]] = {}
     for model_class, *month_row in rows:

@@ -27,6 +27,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     "class_split": (
         "snapshot_date",
         "listing",
+        "population",
         "model_class",
         "n_models",
         "pct",
@@ -131,6 +132,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     "report_snapshot_date_runs": ("first_date", "last_date", "n_days", "has_snapshot"),
     "download_share_by_creation_month": (
         "snapshot_date",
+        "population",
         "model_class",
         "creation_month",
         "downloads_30d",
