@@ -22,6 +22,8 @@ from tests.populations.test_populations import listing_members, root_classes
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "hub_pipeline_tags.csv"
+# The populations slm_share_by_population measures on the top listing (the census gives the fourth).
+POPULATIONS = ("all_models", "language_models", "language_model_families")
 
 
 def modality_flags(run: PopulationRun) -> dict[str, bool | None]:
@@ -91,3 +93,45 @@ def test_language_models_tags_by_class_equal_the_worlds(population_run: Populati
         [day],
     )
     assert any(not tasks[tag] for (tag,) in every_tag), "the study's view lists no task of another model"
+
+
+def test_slm_share_by_population_of_the_top_listing_equals_the_worlds(population_run: PopulationRun):
+    """Models and language models as class_split counts them; language-model families from the
+    world's family roots: each family with a member in the top listing once, rooted in a language
+    model, of its root's class."""
+    world = population_run.world
+    flags = modality_flags(population_run)
+    classes = root_classes(population_run)
+    for day in DAYS:
+        members = [str(world.model_ids[i]) for i in listing_members(population_run, day, "top")]
+        expected: dict[str, Counter] = {name: Counter() for name in POPULATIONS}
+        for model_id in members:
+            expected["all_models"][classes[model_id]] += 1
+            if flags[model_id] is None:
+                expected["language_models"]["unknown_modality"] += 1
+            elif world.is_language_model(model_id):
+                expected["language_models"][classes[model_id]] += 1
+        for root in {world.family_root_of(model_id) for model_id in members}:
+            if flags[root] is None:
+                expected["language_model_families"]["unknown_modality"] += 1
+            elif world.is_language_model(root):
+                expected["language_model_families"][classes[root]] += 1
+        # derivatives share families: fewer families than language models
+        assert sum(expected["language_model_families"].values()) < sum(expected["language_models"].values())
+        stored = population_run.query(
+            "select population, measured_on, n_units, n_slm, n_llm, n_unknown_size, n_unknown_modality, "
+            "slm_pct from marts.slm_share_by_population where snapshot_date = ?",
+            [day],
+        )
+        assert {population for population, *_ in stored} == set(POPULATIONS)
+        for population, measured_on, n_units, n_slm, n_llm, n_unknown, n_unknown_modality, slm_pct in stored:
+            counts = expected[population]
+            assert measured_on == day
+            assert (n_slm, n_llm, n_unknown, n_unknown_modality) == (
+                counts["SLM"],
+                counts["LLM"],
+                counts["unknown"],
+                counts["unknown_modality"],
+            ), (day, population)
+            assert n_units == counts["SLM"] + counts["LLM"] + counts["unknown"], (day, population)
+            assert slm_pct == pytest.approx(100 * n_slm / (n_slm + n_llm), abs=1e-9), (day, population)
