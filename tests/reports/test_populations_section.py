@@ -88,6 +88,9 @@ def test_the_section_shows_each_population_and_the_census_as_not_measured_yet(re
         assert label in text
     assert "Not measured yet." in text
     assert "50.0% SLMs" in text and "33.3% SLMs" in text
+    assert "1 SLM and 2 LLMs among 4 families" in text
+    # acme/mystery, of unknown size: 2 of 5 were it an LLM, 3 of 5 were it an SLM
+    assert "With the 1 model of unknown size counted as LLMs or as SLMs: 40.0% to 60.0%." in text
     assert ("a", "href", "#populations") in page.attributes
 
 

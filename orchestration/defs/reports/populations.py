@@ -5,6 +5,7 @@ the mart loader. Every number, interval and label is the mart's; a population wi
 the date (the whole Hub before a census) is shown as not measured yet.
 """
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,7 @@ from orchestration.defs.reports.marts import MART_COLUMNS, read
 POPULATION_SHARES_FILE = "slm_share_by_population.png"
 FIGURE_TITLE = "SLM share under each population"
 INTERVAL_COLOR = "#222222"
+LABEL_WIDTH_CHARS = 24  # a population's label wraps under its bar
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,14 @@ def load_population_shares(conn: duckdb.DuckDBPyConnection, snapshot_date: date)
     return [PopulationShare(*row) for row in rows]
 
 
+def _plural_unit(n: int, unit: str) -> str:
+    if n == 1:
+        return unit
+    return unit[:-1] + "ies" if unit.endswith("y") else unit + "s"
+
+
 def _units(n: int, unit: str) -> str:
-    return f"{thousands(n)} {unit}{'' if n == 1 else 's'}"
+    return f"{thousands(n)} {_plural_unit(n, unit)}"
 
 
 def population_sentence(share: PopulationShare, interval_label: str) -> str:
@@ -83,14 +91,13 @@ def population_sentence(share: PopulationShare, interval_label: str) -> str:
     else:
         measured = (
             f"{share.slm_pct:.1f}% SLMs ({interval_label} {share.slm_pct_low:.1f}% to "
-            f"{share.slm_pct_high:.1f}%): {thousands(n_slm)} SLMs and {thousands(n_llm)} LLMs of "
+            f"{share.slm_pct_high:.1f}%): {_units(n_slm, 'SLM')} and {_units(n_llm, 'LLM')} among "
             f"{_units(n_units, share.unit)}."
         )
     if share.n_unknown_size:
         measured += (
-            f" {_units(share.n_unknown_size, share.unit)} of unknown size: "
-            f"{share.slm_pct_if_unknown_llm:.1f}% to {share.slm_pct_if_unknown_slm:.1f}% SLMs "
-            "whatever they are."
+            f" With the {_units(share.n_unknown_size, share.unit)} of unknown size counted as LLMs "
+            f"or as SLMs: {share.slm_pct_if_unknown_llm:.1f}% to {share.slm_pct_if_unknown_slm:.1f}%."
         )
     if share.n_unknown_modality:
         measured += f" {_units(share.n_unknown_modality, share.unit)} of unknown modality, counted apart."
@@ -175,7 +182,7 @@ def render_population_shares(
             )
             n_known = (share.n_slm or 0) + (share.n_llm or 0)
             ax.annotate(
-                f"{share.slm_pct:.1f}%\nn = {thousands(n_known)} {share.unit}s",
+                f"{share.slm_pct:.1f}%\n{_units(n_known, share.unit)} of known size",
                 (position, share.slm_pct_high),
                 textcoords="offset points",
                 xytext=(0, 6),
@@ -185,15 +192,17 @@ def render_population_shares(
         else:
             ax.text(
                 position,
-                4,
+                50,
                 "not measured yet",
                 ha="center",
-                va="bottom",
-                rotation=90,
+                va="center",
                 fontsize=LABEL_SIZE,
                 color=SUBTLE_TEXT_COLOR,
+                parse_math=False,
             )
-    ax.set_xticks(positions, [share.label for share in shares], fontsize=LABEL_SIZE - 1)
+    labels = [textwrap.fill(share.label, LABEL_WIDTH_CHARS) for share in shares]
+    ax.set_xticks(positions, labels, fontsize=LABEL_SIZE - 1, parse_math=False)
+    ax.set_xlim(-0.6, len(shares) - 0.4)
     ax.set_ylim(0, 115)
     ax.set_ylabel("SLM share of units of known size (%)", fontsize=LABEL_SIZE)
     ax.grid(axis="y", alpha=0.3)
