@@ -19,6 +19,11 @@ NEW_MODELS_FROM_TOP_LISTING = "top_listing"
 # `scope` of marts.slm_share_by_creation_month covering the whole top listing (others are tags).
 ALL_SCOPE = "all"
 
+# `population` of the study marts (macros/populations.sql): every model of a listing, the
+# study's view, which the report's figures of the study read; and the language models only.
+STUDY_POPULATION = "all_models"
+LANGUAGE_MODELS_POPULATION = "language_models"
+
 # Schemas (dbt_project.yml `+schema`, macros/generate_schema_name.sql; raw is the ingestion's).
 RAW_SCHEMA = "raw"
 MARTS_SCHEMA = "marts"

@@ -229,7 +229,7 @@ def test_class_split_matches_the_served_records(pipeline: Pipeline):
         counts = Counter(pipeline.model_class(record) for record in served_top(pipeline.world, day))
         stored = pipeline.query(
             "select model_class, n_models, pct from marts.class_split "
-            "where snapshot_date = ? and listing = 'top'",
+            "where snapshot_date = ? and listing = 'top' and population = 'all_models'",
             [day],
         )
         assert {cls: n for cls, n, _ in stored} == {cls: n for cls, n in counts.items() if n}
@@ -252,7 +252,7 @@ def test_download_share_by_creation_month_matches_ground_truth(pipeline: Pipelin
         totals[cls] += downloads
     stored = pipeline.query(
         "select model_class, creation_month, downloads_30d, share_pct "
-        "from marts.download_share_by_creation_month where snapshot_date = ?",
+        "from marts.download_share_by_creation_month where snapshot_date = ? and population = 'all_models'",
         [day],
     )
     assert {(cls, month): downloads for cls, month, downloads, _ in stored} == dict(by_class_month)
@@ -275,7 +275,7 @@ def test_slm_share_by_creation_month_per_tag_uses_the_tags_own_listing(pipeline:
         counts[world.created_date_of(world.model_ids[i]).replace(day=1)][pipeline.model_class(record)] += 1
     stored = pipeline.query(
         "select creation_month, n_slm, n_llm, n_unknown, slm_pct from marts.slm_share_by_creation_month "
-        "where snapshot_date = ? and scope = ?",
+        "where snapshot_date = ? and scope = ? and population = 'all_models'",
         [day, tag],
     )
     assert {month: (n_slm, n_llm, n_unk) for month, n_slm, n_llm, n_unk, _ in stored} == {
@@ -297,7 +297,9 @@ def test_tags_by_class_counts_task_tags_only(pipeline: Pipeline):
         for tag in set(record.get("tags") or []) & task_tags:
             expected[(pipeline.model_class(record), tag)] += 1
     stored = pipeline.query(
-        "select model_class, tag, n_models from marts.tags_by_class where snapshot_date = ?", [day]
+        "select model_class, tag, n_models from marts.tags_by_class "
+        "where snapshot_date = ? and population = 'all_models'",
+        [day],
     )
     assert {(cls, tag): n for cls, tag, n in stored} == dict(expected)
 

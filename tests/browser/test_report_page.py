@@ -7,6 +7,13 @@ from tests.reports.report_dataset import render_day_report
 
 # Hand-computed from tests/reports/report_dataset.py (see tests/reports/test_html_report.py).
 KEY_NUMBERS = ["50.0%", "68.4%", "100.0%", "80.0%"]
+# The seed populations' labels, in display order.
+POPULATION_LABELS = [
+    "All models in the top N",
+    "Language models in the top N",
+    "Language-model families in the top N",
+    "Language models on the whole Hub",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +34,7 @@ def test_the_report_opens_offline_with_every_figure_and_key_number(browser_page,
         "Array.from(document.images, img => ({complete: img.complete, width: img.naturalWidth, "
         "height: img.naturalHeight, alt: img.alt}))"
     )
-    assert len(images) == report.n_figures == 10
+    assert len(images) == report.n_figures == 13
     for image in images:
         assert image["complete"] and image["width"] == 1200 and image["height"] == 700, image
 
@@ -66,3 +73,21 @@ def test_the_findings_open_the_report_one_sentence_per_hypothesis(browser_page, 
         assert sentence.split(".")[0] in {"Supported", "Not supported", "Inconclusive"}, text
         assert "population all_models" in text
     page.locator("#findings").screenshot(path=str(artifacts_dir / "report-findings.png"))
+
+
+def test_the_answer_under_each_population_follows_the_findings(browser_page, report, artifacts_dir):
+    page = browser_page
+    page.goto(report.index.as_uri(), wait_until="load")
+
+    # Right after the findings, before the key numbers: one row per population, in order.
+    sections = page.evaluate("Array.from(document.querySelectorAll('section'), s => s.id)")
+    assert sections[:3] == ["findings", "populations", "key-numbers"]
+    rows = page.locator("#populations tbody tr")
+    texts = [" ".join(text.split()) for text in rows.all_inner_texts()]
+    assert [text.startswith(label) for text, label in zip(texts, POPULATION_LABELS, strict=True)] == [
+        True
+    ] * 4
+    assert all(rows.nth(i).is_visible() for i in range(rows.count()))
+    # the whole Hub has no census in this warehouse: said, not left out
+    assert "Not measured yet." in texts[-1]
+    page.locator("#populations").screenshot(path=str(artifacts_dir / "report-populations.png"))

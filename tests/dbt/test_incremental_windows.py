@@ -32,10 +32,27 @@ def test_a_window_run_recomputes_its_dates_and_no_other(built_warehouse: Warehou
 
     # A run over DAY_1's window picks up its new downloads; the shares are unchanged.
     warehouse.build(dbt_vars=window(DAY_1, DAY_1))
-    assert warehouse.mart("download_share_by_creation_month") == [
+    study = (
+        "select snapshot_date, model_class, creation_month, downloads_30d, share_pct "
+        "from marts.download_share_by_creation_month where population = 'all_models' order by all"
+    )
+    assert warehouse.query(study) == [
         (DAY_1, "LLM", date(2024, 5, 1), 900, 100.0),
         (DAY_1, "SLM", date(2023, 6, 1), 1800, 100.0),
-        *[row for row in full_build["download_share_by_creation_month"] if row[0] == DAY_2],
+        *[row for row in built_warehouse.query(study) if row[0] == DAY_2],
+    ]
+    language_models = (
+        "select snapshot_date, model_class, creation_month, downloads_30d, share_pct, "
+        "downloads_30d_unknown_modality from marts.download_share_by_creation_month "
+        "where population = 'language_models' order by all"
+    )
+    before = built_warehouse.query(language_models)
+    assert before
+    assert warehouse.query(language_models) == [
+        (day, cls, month, downloads * 2, share, unknown * 2)
+        if day == DAY_1
+        else (day, cls, month, downloads, share, unknown)
+        for day, cls, month, downloads, share, unknown in before
     ]
     for name in ("class_split", "tags_by_class", "slm_share_by_creation_month"):
         assert warehouse.mart(name) == full_build[name], name

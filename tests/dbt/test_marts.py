@@ -22,6 +22,8 @@ def rounded(rows: list[tuple]) -> list[tuple]:
 # The columns the marts had before their intervals: their rows are the study's, unchanged.
 CLASS_SPLIT = "snapshot_date, listing, model_class, n_models, pct"
 SLM_SHARE = "snapshot_date, scope, creation_month, n_slm, n_llm, n_unknown, slm_pct"
+# The study's view of the marts with a population (the rows they held before it)
+STUDY = "population = 'all_models'"
 
 
 def wilson_pct(k: int, n: int, z: float = 1.96) -> tuple[float, float] | tuple[None, None]:
@@ -135,7 +137,7 @@ def test_classification_of_each_model(built_warehouse: Warehouse):
 
 
 def test_class_split(built_warehouse: Warehouse):
-    rows = built_warehouse.query(f"select {CLASS_SPLIT} from marts.class_split order by all")
+    rows = built_warehouse.query(f"select {CLASS_SPLIT} from marts.class_split where {STUDY} order by all")
     assert rounded(rows) == [
         (DAY_1, "pipeline_tag:fill-mask", "SLM", 1, 100.0),
         (DAY_1, "pipeline_tag:text-generation", "LLM", 1, 50.0),
@@ -158,7 +160,10 @@ def test_class_split(built_warehouse: Warehouse):
 def test_tags_by_class_counts_task_tags_of_the_top_listing_only(built_warehouse: Warehouse):
     # No en, license:*, region:*, conversational, gguf, base_model:*, arxiv:* ...; the fill-mask
     # listing's uni/tiny-mlm is not in the top listing.
-    assert built_warehouse.mart("tags_by_class") == [
+    assert built_warehouse.query(
+        f"select snapshot_date, model_class, tag, n_models from marts.tags_by_class where {STUDY} "
+        "order by all"
+    ) == [
         (DAY_1, "LLM", "text-generation", 1),
         (DAY_1, "SLM", "fill-mask", 1),
         (DAY_1, "unknown", "text-generation", 1),
@@ -172,7 +177,9 @@ def test_tags_by_class_counts_task_tags_of_the_top_listing_only(built_warehouse:
 
 def test_slm_share_by_creation_month(built_warehouse: Warehouse):
     # (snapshot_date, scope, creation_month, n_slm, n_llm, n_unknown, slm_pct)
-    rows = built_warehouse.query(f"select {SLM_SHARE} from marts.slm_share_by_creation_month order by all")
+    rows = built_warehouse.query(
+        f"select {SLM_SHARE} from marts.slm_share_by_creation_month where {STUDY} order by all"
+    )
     assert rounded(rows) == [
         (DAY_1, "all", date(2023, 6, 1), 1, 0, 0, 100.0),
         (DAY_1, "all", date(2024, 5, 1), 0, 1, 0, 0.0),
@@ -195,7 +202,11 @@ def test_slm_share_by_creation_month(built_warehouse: Warehouse):
 def test_download_share_by_creation_month(built_warehouse: Warehouse):
     # (snapshot_date, model_class, creation_month, downloads_30d, share_pct); acme/chat-7b's
     # second serving (999 downloads) and the unknown-size acme/mystery do not count.
-    assert rounded(built_warehouse.mart("download_share_by_creation_month")) == [
+    rows = built_warehouse.query(
+        "select snapshot_date, model_class, creation_month, downloads_30d, share_pct "
+        f"from marts.download_share_by_creation_month where {STUDY} order by all"
+    )
+    assert rounded(rows) == [
         (DAY_1, "LLM", date(2024, 5, 1), 450, 100.0),
         (DAY_1, "SLM", date(2023, 6, 1), 900, 100.0),
         (DAY_2, "LLM", date(2024, 5, 1), 500, 83.333333),
@@ -214,6 +225,7 @@ def test_mart_column_types(built_warehouse: Warehouse):
     assert columns == [
         ("class_split", "snapshot_date", "DATE"),
         ("class_split", "listing", "VARCHAR"),
+        ("class_split", "population", "VARCHAR"),
         ("class_split", "model_class", "VARCHAR"),
         ("class_split", "n_models", "BIGINT"),
         ("class_split", "pct", "DOUBLE"),
@@ -221,12 +233,17 @@ def test_mart_column_types(built_warehouse: Warehouse):
         ("class_split", "pct_high", "DOUBLE"),
         ("class_split", "pct_if_unknown_slm", "DOUBLE"),
         ("class_split", "pct_if_unknown_llm", "DOUBLE"),
+        ("class_split", "n_unknown_modality", "BIGINT"),
         ("download_share_by_creation_month", "snapshot_date", "DATE"),
+        ("download_share_by_creation_month", "population", "VARCHAR"),
         ("download_share_by_creation_month", "model_class", "VARCHAR"),
         ("download_share_by_creation_month", "creation_month", "DATE"),
         ("download_share_by_creation_month", "downloads_30d", "BIGINT"),
         ("download_share_by_creation_month", "share_pct", "DOUBLE"),
+        ("download_share_by_creation_month", "n_unknown_modality", "BIGINT"),
+        ("download_share_by_creation_month", "downloads_30d_unknown_modality", "BIGINT"),
         ("slm_share_by_creation_month", "snapshot_date", "DATE"),
+        ("slm_share_by_creation_month", "population", "VARCHAR"),
         ("slm_share_by_creation_month", "scope", "VARCHAR"),
         ("slm_share_by_creation_month", "creation_month", "DATE"),
         ("slm_share_by_creation_month", "n_slm", "BIGINT"),
@@ -237,17 +254,20 @@ def test_mart_column_types(built_warehouse: Warehouse):
         ("slm_share_by_creation_month", "slm_pct_high", "DOUBLE"),
         ("slm_share_by_creation_month", "slm_pct_if_unknown_slm", "DOUBLE"),
         ("slm_share_by_creation_month", "slm_pct_if_unknown_llm", "DOUBLE"),
+        ("slm_share_by_creation_month", "n_unknown_modality", "BIGINT"),
         ("tags_by_class", "snapshot_date", "DATE"),
+        ("tags_by_class", "population", "VARCHAR"),
         ("tags_by_class", "model_class", "VARCHAR"),
         ("tags_by_class", "tag", "VARCHAR"),
         ("tags_by_class", "n_models", "BIGINT"),
+        ("tags_by_class", "n_unknown_modality", "BIGINT"),
     ]
 
 
 def test_class_split_intervals_and_bounds_under_the_unknown_sizes(built_warehouse: Warehouse):
     rows = built_warehouse.query(
         "select snapshot_date, listing, model_class, n_models, pct_low, pct_high, "
-        "pct_if_unknown_slm, pct_if_unknown_llm from marts.class_split order by all"
+        f"pct_if_unknown_slm, pct_if_unknown_llm from marts.class_split where {STUDY} order by all"
     )
     totals: dict[tuple, int] = {}
     unknowns: dict[tuple, int] = {}
@@ -272,7 +292,7 @@ def test_slm_share_intervals_and_bounds_under_the_unknown_sizes(built_warehouse:
     rows = built_warehouse.query(
         "select scope, creation_month, n_slm, n_llm, n_unknown, slm_pct_low, slm_pct_high, "
         "slm_pct_if_unknown_slm, slm_pct_if_unknown_llm from marts.slm_share_by_creation_month "
-        "where snapshot_date = ? order by all",
+        f"where snapshot_date = ? and {STUDY} order by all",
         [DAY_2],
     )
     for scope, month, n_slm, n_llm, n_unknown, low, high, if_slm, if_llm in rows:

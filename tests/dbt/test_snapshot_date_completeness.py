@@ -14,7 +14,13 @@ pytestmark = pytest.mark.timeout(300)
 LATE_DAY = date(2025, 1, 6)  # DAY_1's records, ingested after DAY_1 and DAY_2 were modelled
 NEXT_DAY = date(2025, 1, 9)  # DAY_2's records, ingested, its own run not yet done
 # The marts built on the study marts: skipped when a study mart's test fails.
-READ_THE_STUDY_MARTS = ("slm_share_trends", "every_hypothesis_on_every_snapshot_date", "hypothesis_findings")
+READ_THE_STUDY_MARTS = (
+    "slm_share_trends",
+    "every_hypothesis_on_every_snapshot_date",
+    "slm_share_by_population",
+    "population_shares_match_class_split",
+    "hypothesis_findings",
+)
 
 
 def rows_of(rows: list[tuple], day: date) -> list[tuple]:

@@ -35,7 +35,9 @@ class PopulationRun:
             return conn.execute(sql, params or []).fetchall()
 
 
-@pytest.fixture(scope="module")
+# Session-wide: every module of tests/populations reads the one run (tests/conftest.py keeps a
+# folder's tests in one worker).
+@pytest.fixture(scope="session")
 def population_run(tmp_path_factory: pytest.TempPathFactory) -> PopulationRun:
     world = SyntheticWorld(WorldConfig(today=DAYS[-1], n_models=N_MODELS))
     warehouse_dir = tmp_path_factory.mktemp("populations_warehouse")

@@ -103,10 +103,10 @@ def test_index_and_dated_copy_are_written_and_identical(rendered):
 
 def test_every_image_is_an_embedded_png_one_per_figure(rendered, page):
     sources = [value for tag, name, value in page.attributes if tag == "img" and name == "src"]
-    # The 6 fixed figures of DAY and one per pipeline-tag listing: text-generation, fill-mask and
+    # The 9 fixed figures of DAY and one per pipeline-tag listing: text-generation, fill-mask and
     # the two hostile ones.
-    assert rendered.n_figures == 10
-    assert len(sources) == 10 == page.tags.count("img")
+    assert rendered.n_figures == 13
+    assert len(sources) == 13 == page.tags.count("img")
     for source in sources:
         prefix = "data:image/png;base64,"
         assert source.startswith(prefix)

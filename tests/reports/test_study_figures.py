@@ -44,6 +44,9 @@ FIXED_FILES = {
     "slm_share_by_creation_month.png",
     "downloads_by_creation_month_slm.png",
     "downloads_by_creation_month_llm.png",
+    "tags_language_models_llm.png",
+    "tags_language_models_slm.png",
+    "slm_share_by_population.png",
 }
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -98,6 +101,11 @@ def test_only_the_requested_dates_rows_are_used(marts_conn, tmp_path):
         "slm_share_by_creation_month.png": 5,
         "downloads_by_creation_month_slm.png": 2,
         "downloads_by_creation_month_llm.png": 2,
+        # every model of the top listing has a language task: the language models are the same
+        "tags_language_models_llm.png": 2,
+        "tags_language_models_slm.png": 2,
+        # the study's view: the top listing's 5 models
+        "slm_share_by_population.png": 5,
         # its listing: acme/chat-7b, acme/chat-7b-gguf, big/llm-70b, acme/mystery
         "slm_share_by_creation_month__text-generation.png": 4,
         # its listing: acme/tiny-bert, uni/tiny-mlm
@@ -131,7 +139,7 @@ def test_a_day_without_llms_renders_no_data_figures_for_them(marts_conn, tmp_pat
     }
     assert set(figures) == FIXED_FILES | {f"slm_share_by_creation_month__{NO_LLM_TAG}.png"}
     no_data = {name for name, figure in figures.items() if not figure.has_data}
-    assert no_data == {"tags_llm.png", "downloads_by_creation_month_llm.png"}
+    assert no_data == {"tags_llm.png", "downloads_by_creation_month_llm.png", "tags_language_models_llm.png"}
     assert figures["tags_llm.png"].caption == "No data on 2025-01-05: no LLMs in the top listing."
     # acme/tiny-bert (SLM) and acme/mystery (unknown size)
     assert figures["class_split.png"].n_models == 2
@@ -140,7 +148,7 @@ def test_a_day_without_llms_renders_no_data_figures_for_them(marts_conn, tmp_pat
     assert "draw 100.0% of the SLM" in figures["downloads_by_creation_month_slm.png"].caption
 
 
-def test_a_date_without_rows_renders_the_six_no_data_figures(marts_conn, tmp_path):
+def test_a_date_without_rows_renders_the_nine_no_data_figures(marts_conn, tmp_path):
     figures = render_study_figure_set(load_study_data(marts_conn, EMPTY_DAY), tmp_path / "new" / "dir")
     assert {f.path.name for f in figures} == FIXED_FILES
     assert not any(f.has_data for f in figures)

@@ -1,6 +1,7 @@
 -- How many SLMs, LLMs and models of unknown size each listing holds, per snapshot date
 -- (study: models_repartition_5000), with each share's 95 % interval and its bounds under the
--- unknown sizes.
+-- unknown sizes; per population: every model (`all_models`, the study's view) or the language
+-- models only (`language_models`, whose models of unknown modality are counted apart).
 
 with
 
@@ -11,17 +12,35 @@ snapshots as (
 
 ),
 
+modality as (
+
+    select
+        model_uid,
+        is_language_model
+
+    from {{ ref('int_model_modality') }}
+
+),
+
+in_populations as (
+
+    {{ rows_per_population('snapshots', 'modality') }}
+
+),
+
 counted as (
 
     select
         snapshot_date,
         listing,
+        population,
         model_class,
-        count(*) as n_models
+        count(case when is_counted then 1 end) as n_models,
+        count(case when is_unknown_modality then 1 end) as n_unknown_modality
 
-    from snapshots
+    from in_populations
 
-    group by snapshot_date, listing, model_class
+    group by snapshot_date, listing, population, model_class
 
 ),
 
@@ -30,8 +49,10 @@ totals as (
     select
         snapshot_date,
         listing,
+        population,
         model_class,
         n_models,
+        n_unknown_modality,
         sum(n_models) over by_listing as n_listing,
         coalesce(
             sum(case when model_class = 'unknown' then n_models end) over by_listing, 0
@@ -39,7 +60,7 @@ totals as (
 
     from counted
 
-    window by_listing as (partition by snapshot_date, listing)
+    window by_listing as (partition by snapshot_date, listing, population)
 
 ),
 
@@ -50,8 +71,10 @@ scenarios as (
     select
         snapshot_date,
         listing,
+        population,
         model_class,
         n_models,
+        n_unknown_modality,
         n_listing,
         case
             when model_class = 'unknown' then 0
@@ -73,13 +96,17 @@ shared as (
     select
         snapshot_date,
         listing,
+        population,
         model_class,
         n_models,
-        cast(100.0 * n_models as double) / n_listing as pct,
+        -- null when the population has no model in the listing (only models of unknown
+        -- modality: a language_models row of n_models 0)
+        cast(100.0 * n_models as double) / nullif(n_listing, 0) as pct,
         100 * {{ wilson_low('n_models', 'n_listing') }} as pct_low,
         100 * {{ wilson_high('n_models', 'n_listing') }} as pct_high,
-        cast(100.0 * n_if_unknown_slm as double) / n_listing as pct_if_unknown_slm,
-        cast(100.0 * n_if_unknown_llm as double) / n_listing as pct_if_unknown_llm
+        cast(100.0 * n_if_unknown_slm as double) / nullif(n_listing, 0) as pct_if_unknown_slm,
+        cast(100.0 * n_if_unknown_llm as double) / nullif(n_listing, 0) as pct_if_unknown_llm,
+        n_unknown_modality
 
     from scenarios
 

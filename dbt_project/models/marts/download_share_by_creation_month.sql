@@ -1,7 +1,9 @@
 -- Does SLM usage last longer than LLM usage? For each class, the share of the class's 30-day
 -- downloads (top listing) drawn by the models created in each month, per snapshot date
 -- (study hypothesis 5: slm-downloads, llm-downloads). Models of unknown size, and models
--- without a creation date, are left out.
+-- without a creation date, are left out. Per population: every model (`all_models`, the
+-- study's view) or the language models only (`language_models`; the downloads of the models
+-- of unknown modality are counted apart, downloads_30d_unknown_modality).
 
 with
 
@@ -16,17 +18,40 @@ top_models as (
 
 ),
 
+modality as (
+
+    select
+        model_uid,
+        is_language_model
+
+    from {{ ref('int_model_modality') }}
+
+),
+
+in_populations as (
+
+    {{ rows_per_population('top_models', 'modality') }}
+
+),
+
 monthly as (
 
     select
         snapshot_date,
+        population,
         model_class,
         cast(date_trunc('month', created_at) as date) as creation_month,
-        cast(coalesce(sum(downloads_30d), 0) as bigint) as downloads_30d
+        cast(
+            coalesce(sum(case when is_counted then downloads_30d end), 0) as bigint
+        ) as downloads_30d,
+        cast(
+            coalesce(sum(case when is_unknown_modality then downloads_30d end), 0) as bigint
+        ) as downloads_30d_unknown_modality,
+        count(case when is_unknown_modality then 1 end) as n_unknown_modality
 
-    from top_models
+    from in_populations
 
-    group by snapshot_date, model_class, creation_month
+    group by snapshot_date, population, model_class, creation_month
 
 ),
 
@@ -34,13 +59,16 @@ shared as (
 
     select
         snapshot_date,
+        population,
         model_class,
         creation_month,
         downloads_30d,
+        n_unknown_modality,
+        downloads_30d_unknown_modality,
         -- null when the class has no download at all that day
         cast(100.0 * downloads_30d as double)
         / nullif(
-            sum(downloads_30d) over (partition by snapshot_date, model_class), 0
+            sum(downloads_30d) over (partition by snapshot_date, population, model_class), 0
         ) as share_pct
 
     from monthly

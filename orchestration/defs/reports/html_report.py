@@ -42,11 +42,19 @@ from orchestration.defs.reports.mart_queries import (
 from orchestration.defs.reports.marts import read
 from orchestration.defs.reports.method_text import render_method
 from orchestration.defs.reports.pipeline_text import PipelineText
+from orchestration.defs.reports.populations import (
+    POPULATION_SHARES_FILE,
+    population_shares_reading,
+    populations_view,
+)
 from orchestration.defs.reports.study_figures import (
     CLASS_SPLIT_FILE,
+    LANGUAGE_MODELS,
+    LANGUAGE_MODELS_LABEL,
     SLM_SHARE_FILE,
     StudyFigure,
     downloads_file,
+    language_model_tags_file,
     slm_share_tag_file,
     tags_file,
 )
@@ -287,12 +295,18 @@ def class_split_reading(data: StudyData) -> str:
     return " ".join(parts)
 
 
-def tags_reading(model_class: str, tags: Sequence[TagCount], n_class: int, day: date) -> str:
+def tags_reading(
+    model_class: str, tags: Sequence[TagCount], n_class: int, day: date, population: str = ""
+) -> str:
+    """The reading of a tag chart; with a ``population`` ("language models"), of that population's."""
     plural = f"{model_class}s"
+    among = f" among its {population}" if population else ""
     if n_class == 0:
-        return f"On {day}, the top listing holds no {model_class}, so there are no task tags to show."
+        return f"On {day}, the top listing holds no {model_class}{among}, so there are no task tags to show."
     if not tags:
-        return f"On {day}, none of the {thousands(n_class)} {plural} of the top listing has a task tag."
+        return (
+            f"On {day}, none of the {thousands(n_class)} {plural} of the top listing{among} has a task tag."
+        )
     ranked = sorted(tags, key=lambda t: (-t.n_models, t.tag))
     named = ", ".join(
         f"“{display_text(t.tag)}” ({_plural(t.n_models, model_class)}, {pct(t.pct_of_class)})"
@@ -300,7 +314,7 @@ def tags_reading(model_class: str, tags: Sequence[TagCount], n_class: int, day: 
     )
     most_common = "the only one is" if len(tags) == 1 else "the most common are"
     return (
-        f"On {day}, the {_plural(n_class, model_class)} of the top listing carry "
+        f"On {day}, the {_plural(n_class, model_class)} of the top listing{among} carry "
         f"{_plural(len(tags), 'distinct task tag')}; {most_common} {named}. A model can carry several "
         "tags, so the shares do not add up to 100%."
     )
@@ -402,6 +416,19 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
             f"Most used task tags among {c}s",
             tags_reading(c, data.tags_by_class.get(c, []), n_by_class[c], day),
         )
+    language_models = next((p for p in data.population_shares if p.population == LANGUAGE_MODELS), None)
+    for c in ("LLM", "SLM"):
+        n_language = (
+            (language_models.n_llm if c == "LLM" else language_models.n_slm) if language_models else 0
+        )
+        readings[language_model_tags_file(c)] = (
+            f"Most used task tags among {c}s (language models only)",
+            tags_reading(c, data.language_model_tags.get(c, []), n_language or 0, day, LANGUAGE_MODELS_LABEL),
+        )
+    readings[POPULATION_SHARES_FILE] = (
+        "SLM share under each population",
+        population_shares_reading(data.population_shares, day),
+    )
     for c in ("SLM", "LLM"):
         readings[downloads_file(c)] = (
             f"{c}s: 30-day downloads by creation month",
@@ -454,6 +481,7 @@ _TEMPLATES = jinja2.Environment(
 
 _TOC = (
     ("findings", "Findings"),
+    ("populations", "The answer under each population"),
     ("key-numbers", "Key numbers"),
     ("figures", "Figures"),
     ("listings", "Listings"),
@@ -548,6 +576,7 @@ def build_report_html(
         newer_snapshot=freshness.latest if freshness.latest is not None and freshness.latest > day else None,
         toc=_TOC,
         findings=findings_view(context.findings),
+        populations=populations_view(data.population_shares, context.rules.interval_label),
         key_numbers=key_numbers(data, context),
         figures=[_figure_view(figure, readings) for figure in figures],
         listings=[_listing_view(item) for item in data.listings],

@@ -5,14 +5,15 @@ ever come out of the database, never go into SQL text. The contracts fix every c
 (bigint, double, date), so values arrive as plain ``int``/``float``/``date``.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 import duckdb
 
 from orchestration.defs.reports.figure_style import class_labels
 from orchestration.defs.reports.marts import MART_COLUMNS, read
-from orchestration.names import TOP_LISTING
+from orchestration.defs.reports.populations import PopulationShare, load_population_shares
+from orchestration.names import STUDY_POPULATION, TOP_LISTING
 
 
 @dataclass(frozen=True)
@@ -131,18 +132,21 @@ def load_class_split(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> li
         conn,
         "class_split",
         ("model_class", "n_models", "pct"),
-        where="snapshot_date = ? and listing = ?",
+        where="snapshot_date = ? and listing = ? and population = ?",
         order_by="model_class",
-        params=[snapshot_date, TOP_LISTING],
+        params=[snapshot_date, TOP_LISTING, STUDY_POPULATION],
     )
     return [ClassCount(*row) for row in rows]
 
 
-def load_tags_by_class(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> dict[str, list[TagCount]]:
-    """Task tags per model class, most used first (ties by tag name, for stable figures)."""
+def load_tags_by_class(
+    conn: duckdb.DuckDBPyConnection, snapshot_date: date, mart: str = "report_tag_shares"
+) -> dict[str, list[TagCount]]:
+    """Task tags per model class, most used first (ties by tag name, for stable figures): of every
+    model (report_tag_shares) or of the language models (report_language_model_tag_shares)."""
     rows = read(
         conn,
-        "report_tag_shares",
+        mart,
         ("model_class", "tag", "n_models", "pct_of_class"),
         where="snapshot_date = ?",
         order_by="model_class, n_models desc, tag",
@@ -181,9 +185,9 @@ def load_download_share_by_creation_month(
         conn,
         "download_share_by_creation_month",
         ("model_class", "creation_month", "downloads_30d", "share_pct"),
-        where="snapshot_date = ?",
+        where="snapshot_date = ? and population = ?",
         order_by="model_class, creation_month",
-        params=[snapshot_date],
+        params=[snapshot_date, STUDY_POPULATION],
     )
     by_class: dict[str, list[MonthDownloads]] = {}
     for model_class, *month_row in rows:
@@ -276,6 +280,10 @@ class StudyData:
     listings: list[ListingShares]
     scope_totals: dict[str, ScopeTotals]
     class_downloads: dict[str, ClassDownloads]
+    # Task tags per class of the top listing's language models (marts.report_language_model_tag_shares)
+    language_model_tags: dict[str, list[TagCount]] = field(default_factory=dict)
+    # The answer under each population, in display order (marts.report_population_shares)
+    population_shares: list[PopulationShare] = field(default_factory=list)
 
     @property
     def top(self) -> ListingShares | None:
@@ -294,4 +302,6 @@ def load_study_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> Stu
         listings=load_listing_shares(conn, snapshot_date),
         scope_totals=load_scope_totals(conn, snapshot_date),
         class_downloads=load_class_downloads(conn, snapshot_date),
+        language_model_tags=load_tags_by_class(conn, snapshot_date, "report_language_model_tag_shares"),
+        population_shares=load_population_shares(conn, snapshot_date),
     )

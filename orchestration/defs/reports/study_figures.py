@@ -2,7 +2,7 @@
 
 Each function writes one PNG and returns a `StudyFigure` (path, one-line caption, sample size) for
 the asset's metadata. Empty input gives a "no data" figure under the same name, so a date always
-has the same six files, plus one per pipeline tag present that day.
+has the same nine files, plus one per pipeline tag present that day.
 """
 
 from collections.abc import Mapping, Sequence
@@ -44,8 +44,12 @@ from orchestration.defs.reports.mart_queries import (
     TagCount,
     load_study_data,
 )
+from orchestration.defs.reports.populations import POPULATION_SHARES_FILE, render_population_shares
 from orchestration.defs.reports.safe_names import safe_filename
-from orchestration.names import ALL_SCOPE
+from orchestration.names import ALL_SCOPE, LANGUAGE_MODELS_POPULATION
+
+LANGUAGE_MODELS = LANGUAGE_MODELS_POPULATION
+LANGUAGE_MODELS_LABEL = "language models"
 
 __all__ = ["StudyFigure"]  # the figure type every family returns, imported from here by callers
 
@@ -65,6 +69,10 @@ _SLM_SHARE_TAG_PREFIX = "slm_share_by_creation_month__"
 
 def tags_file(model_class: str) -> str:
     return f"tags_{model_class.lower()}.png"
+
+
+def language_model_tags_file(model_class: str) -> str:
+    return f"tags_language_models_{model_class.lower()}.png"
 
 
 def downloads_file(model_class: str) -> str:
@@ -125,11 +133,17 @@ def render_class_split(
 
 
 def render_tags(
-    model_class: str, tags: Sequence[TagCount], n_class_models: int, snapshot_date: date, path: Path
+    model_class: str,
+    tags: Sequence[TagCount],
+    n_class_models: int,
+    snapshot_date: date,
+    path: Path,
+    population: str = "",
 ) -> StudyFigure:
-    """Study figures llm_most_tags_5000 / slms_most_tags: the class's most used task tags."""
+    """Study figures llm_most_tags_5000 / slms_most_tags: the class's most used task tags; with a
+    ``population`` ("language models"), the same chart of that population's models only."""
     plural = f"{model_class}s"
-    title = f"Most used task tags among {plural}"
+    title = f"Most used task tags among {plural}" + (f" ({population} only)" if population else "")
     shown = sorted(tags, key=lambda t: (-t.n_models, t.tag))[:TOP_TAGS]
     sample = f"top listing  ·  n = {thousands(n_class_models)} {plural}"
     if not shown:
@@ -432,6 +446,11 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
     out_dir.mkdir(parents=True, exist_ok=True)
     day = data.snapshot_date
     n_by_class = {row.model_class: row.n_models for row in data.class_split}
+    language_models = next((p for p in data.population_shares if p.population == LANGUAGE_MODELS), None)
+    n_language_models = {
+        "SLM": language_models.n_slm or 0 if language_models else 0,
+        "LLM": language_models.n_llm or 0 if language_models else 0,
+    }
     labels = data.rules.class_labels
     min_known = data.rules.min_known_models_per_period
     figures = [
@@ -439,6 +458,20 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
         *(
             render_tags(c, data.tags_by_class.get(c, []), n_by_class.get(c, 0), day, out_dir / tags_file(c))
             for c in ("LLM", "SLM")
+        ),
+        *(
+            render_tags(
+                c,
+                data.language_model_tags.get(c, []),
+                n_language_models.get(c, 0),
+                day,
+                out_dir / language_model_tags_file(c),
+                LANGUAGE_MODELS_LABEL,
+            )
+            for c in ("LLM", "SLM")
+        ),
+        render_population_shares(
+            data.population_shares, day, out_dir / POPULATION_SHARES_FILE, data.rules.interval_label
         ),
         render_slm_share_by_creation_month(
             data.slm_share_by_scope.get(ALL_SCOPE, []),

@@ -84,7 +84,10 @@ tag_counts as (
 
     from {{ ref('tags_by_class') }}
 
-    where {{ incremental_snapshot_window('snapshot_date') }}
+    where
+        -- the study's view: every model, not the language models only
+        population = 'all_models'
+        and {{ incremental_snapshot_window('snapshot_date') }}
 
     group by snapshot_date, tag
 

@@ -16,7 +16,10 @@ dates as (
 months as (
 
     select * from {{ ref('download_share_by_creation_month') }}
-    where {{ incremental_snapshot_window('snapshot_date') }}
+    where
+        -- the study's view: every model, not the language models only
+        population = 'all_models'
+        and {{ incremental_snapshot_window('snapshot_date') }}
 
 ),
 

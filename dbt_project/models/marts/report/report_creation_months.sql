@@ -8,7 +8,10 @@ with
 months as (
 
     select * from {{ ref('slm_share_by_creation_month') }}
-    where {{ incremental_snapshot_window('snapshot_date') }}
+    where
+        -- the study's view: every model, not the language models only
+        population = 'all_models'
+        and {{ incremental_snapshot_window('snapshot_date') }}
 
 ),
 

@@ -6,7 +6,10 @@ with
 tags as (
 
     select * from {{ ref('tags_by_class') }}
-    where {{ incremental_snapshot_window('snapshot_date') }}
+    where
+        -- the study's view: every model, not the language models only
+        population = 'all_models'
+        and {{ incremental_snapshot_window('snapshot_date') }}
 
 ),
 
@@ -20,6 +23,7 @@ class_sizes as (
     from {{ ref('class_split') }}
     where
         listing = 'top'
+        and population = 'all_models'
         and {{ incremental_snapshot_window('snapshot_date') }}
 
 ),

@@ -30,7 +30,9 @@ new_model_months as (
     from {{ ref('slm_share_by_creation_month') }}
 
     where
-        {{ incremental_snapshot_window('snapshot_date') }}
+        -- the study's view: every model, not the language models only
+        population = 'all_models'
+        and {{ incremental_snapshot_window('snapshot_date') }}
         and creation_month < cast(date_trunc('month', snapshot_date) as date)
         and creation_month >= cast(
             date_trunc('month', snapshot_date)

@@ -1,0 +1,81 @@
+-- Do SLMs take a growing share of new models? Per snapshot date and creation month, the
+-- models of each class, overall (scope 'all': the top listing) and per pipeline tag (scope =
+-- the tag: that tag's own listing, pipeline_tag:<tag>) (study hypothesis 4: slm-by-time,
+-- slm-percentage-by-tags). Models without a creation date have no month and are left out.
+-- Each share carries its 95 % interval and its bounds under the unknown sizes.
+
+with
+
+snapshots as (
+
+    select * from {{ ref('int_model_snapshots__classified') }}
+    where
+        listing_kind in ('top', 'pipeline_tag')
+        and created_at is not null
+        and {{ incremental_snapshot_window('snapshot_date') }}
+
+),
+
+scoped as (
+
+    select
+        snapshot_date,
+        model_class,
+        cast(date_trunc('month', created_at) as date) as creation_month,
+        case
+            when listing_kind = 'top' then 'all'
+            else listing_tag
+        end as scope
+
+    from snapshots
+
+),
+
+counted as (
+
+    select
+        snapshot_date,
+        scope,
+        creation_month,
+        count(case when model_class = 'SLM' then 1 end) as n_slm,
+        count(case when model_class = 'LLM' then 1 end) as n_llm,
+        count(case when model_class = 'unknown' then 1 end) as n_unknown
+
+    from scoped
+
+    group by snapshot_date, scope, creation_month
+
+),
+
+shared as (
+
+    select
+        snapshot_date,
+        scope,
+        creation_month,
+        n_slm,
+        n_llm,
+        n_unknown,
+        -- of the models of known size only; null when the month has none
+        case
+            when n_slm + n_llm > 0
+                then cast(100.0 * n_slm as double) / (n_slm + n_llm)
+        end as slm_pct,
+        -- its 95 % interval (null with the share)
+        100 * {{ wilson_low('n_slm', 'n_slm + n_llm') }} as slm_pct_low,
+        100 * {{ wilson_high('n_slm', 'n_slm + n_llm') }} as slm_pct_high,
+        -- the share if every model of unknown size were an SLM, or an LLM
+        case
+            when n_slm + n_llm + n_unknown > 0
+                then cast(100.0 * (n_slm + n_unknown) as double) / (n_slm + n_llm + n_unknown)
+        end as slm_pct_if_unknown_slm,
+        case
+            when n_slm + n_llm + n_unknown > 0
+                then cast(100.0 * n_slm as double) / (n_slm + n_llm + n_unknown)
+        end as slm_pct_if_unknown_llm
+
+    from counted
+
+)
+
+select * from shared
