@@ -34,3 +34,18 @@
         {{ json_text(record, 'gated') }} != 'false' as is_gated,
         {{ json_boolean(record, 'private') }} as is_private
 {% endmacro %}
+
+{#-
+    A model of one census: the census date and the model's uid, as one key
+    (`2025-01-08/<model_uid>`). The census's intermediate models key the size chain, the family
+    walk and the modality decision (macros shared with the daily path) by it, so each census
+    date is resolved on its own and a full refresh of several dates gives what each date alone
+    gives. `census_key_date` reads the date back.
+-#}
+{% macro census_key(census_date, model_uid) -%}
+    strftime({{ census_date }}, '%Y-%m-%d') || '/' || {{ model_uid }}
+{%- endmacro %}
+
+{% macro census_key_date(key) -%}
+    cast(left({{ key }}, 10) as date)
+{%- endmacro %}

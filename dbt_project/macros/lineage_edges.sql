@@ -4,7 +4,7 @@
     model and base name its `base_model:` tags declare, with the relation and first position)
     over a CTE `models` (`key`, model_id, tags); `lineage_edges_select`: the edges deduplicated
     (a base named twice is one edge) and numbered, over a CTE `resolved` (tagged_bases with
-    `base_<key>`, the model each base name belongs to).
+    `base_<key>`, the model each base name belongs to), keeping the columns `carry` of it.
 -#}
 {% macro base_model_tag_ctes(key='model_uid') %}
     {%- set base_model_tag = "'" ~ var('base_model_tag_pattern') ~ "'" %}
@@ -53,11 +53,15 @@ tagged_bases as (
 )
 {%- endmacro %}
 
-{% macro lineage_edges_select(key='model_uid') %}
+-- noqa: disable=LT02
+{% macro lineage_edges_select(key='model_uid', carry=[]) %}
 -- a base named twice (its old and new name, two cases) is one edge, named as first listed
 edges as (
 
     select
+        {%- for column in carry %}
+        {{ column }},
+        {%- endfor %}
         {{ key }},
         model_id,
         base_{{ key }},
@@ -75,6 +79,9 @@ edges as (
 )
 
 select
+    {%- for column in carry %}
+    {{ column }},
+    {%- endfor %}
     {{ key }},
     model_id,
     base_{{ key }},

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.defs.transform.assets import dbt_census_models
 from orchestration.partitions import daily_partitions
 from orchestration.step_retries import step_retry_policy
 
@@ -9,9 +10,9 @@ RAW_SNAPSHOTS = dg.AssetSelection.assets(["raw", "hub_model_snapshots"])
 # What asks the Hub: the listings, then the few base models they name but never serve.
 HUB_INGESTION = RAW_SNAPSHOTS | dg.AssetSelection.assets(["raw", "hub_model_details"])
 RAW_CENSUS = dg.AssetSelection.assets(["raw", "hub_model_census"])
-# The census and what is built from it (the dbt census models, group `census`): never part of the
-# daily jobs, which must not crawl the whole Hub.
-CENSUS_BUILD = RAW_CENSUS | dg.AssetSelection.groups("census")
+# The census and what is built from it (the dbt models tagged `census`): never part of the daily
+# jobs, which must not crawl the whole Hub.
+CENSUS_BUILD = RAW_CENSUS | dg.AssetSelection.assets(dbt_census_models)
 # Everything built from the snapshots, plus what those assets read besides them (dbt seeds).
 FROM_SNAPSHOTS = RAW_SNAPSHOTS.downstream().upstream() - CENSUS_BUILD
 
