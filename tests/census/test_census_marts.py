@@ -191,3 +191,29 @@ def test_a_second_census_date_leaves_the_first_untouched(census_run):
         (DAY, len(world_models(census_run.world)), 1),
         (later, int(census_run.world.n_visible(later)), 0),
     ]
+
+
+CENSUS_MARTS = (
+    "census_class_split",
+    "census_slm_share_by_creation_month",
+    "census_slm_share_by_population",
+    "popularity_bias",
+)
+
+
+def test_make_rebuild_reloads_the_census_from_its_archive_and_rebuilds_its_marts(census_run):
+    """Runs after the second census: the archive alone gives back both censuses and their marts."""
+    from orchestration.rebuild import rebuild
+    from tests.census.conftest import SIZES
+    from tests.pipeline_harness import simulated_pipeline
+
+    def snapshot() -> dict[str, list[tuple]]:
+        tables = {name: f"marts.{name}" for name in CENSUS_MARTS}
+        tables["raw"] = "raw.hub_model_census"
+        return {name: sorted(census_run.query(f"select * from {table}")) for name, table in tables.items()}
+
+    before = snapshot()
+    assert len({row[0] for row in before["raw"]}) == 2, "two census dates"
+    with simulated_pipeline(census_run.world, census_run.warehouse_dir, SIZES):
+        rebuild(census_run.warehouse_dir)
+    assert snapshot() == before

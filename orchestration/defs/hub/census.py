@@ -354,6 +354,37 @@ def load_census(conn: duckdb.DuckDBPyConnection, run: CensusRun, archive_dir: Pa
         raise
 
 
+def archived_census_dates(archive_dir: Path) -> list[date]:
+    """Census dates whose parts are in the archive (each date's directory is renamed in whole)."""
+    table_dir = archive_dir / CENSUS_TABLE
+    if not table_dir.is_dir():
+        return []
+    return sorted(
+        date.fromisoformat(child.name.removeprefix("snapshot_date="))
+        for child in table_dir.iterdir()
+        if child.name.startswith("snapshot_date=") and any(child.glob("part-*.parquet"))
+    )
+
+
+def load_census_from_archive(conn: duckdb.DuckDBPyConnection, archive_dir: Path, day: date) -> int:
+    """Replace the warehouse's census rows of `day` with its archived parts (`make rebuild`); the
+    run's row of raw.hub_census_runs is not archived and stays as it is. Returns the rows loaded."""
+    ensure_tables(conn, CENSUS_TABLE_COLUMNS)
+    conn.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    conn.execute("begin transaction")
+    try:
+        for table in _PART_SOURCES:
+            files = sorted(partition_dir(archive_dir, table, day).glob("part-*.parquet"))
+            replace_partition(conn, table, CENSUS_TABLE_COLUMNS[table], day, files)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return conn.execute(f"select count(*) from raw.{CENSUS_TABLE} where snapshot_date = ?", [day]).fetchone()[
+        0
+    ]
+
+
 def take_census(
     hub: HubClientResource,
     warehouse: WarehouseResource,
