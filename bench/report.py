@@ -62,7 +62,7 @@ TARGET_TOTAL_S = 20 * 60  # `make bench`, the full configuration, on a fresh clo
 def _total_target(results: dict) -> dict | None:
     """The whole run's time target: only for a finished full run of every benchmark."""
     config = results["config"]
-    if config["name"] != "full" or set(config["benchmarks"]) != {"b1", "b2", "b3", "b4"}:
+    if config["name"] != "full" or not {"b1", "b2", "b3", "b4"} <= set(config["benchmarks"]):
         return None
     if not results.get("finished"):
         return None
@@ -219,6 +219,37 @@ def _summary_rows(results: dict) -> list[list[str]]:
                 "",
                 "(reported)",
                 "",
+            ]
+        )
+    if b5 := b.get("b5"):
+        t, builds = b5["targets"], b5["dbt_build"]
+        worst_wall = max(m["wall_s"] for m in builds.values())
+        worst_peak = max(m["peak_rss_bytes"] for m in builds.values())
+        rows.append(
+            [
+                "B5 census models, dbt step (worst side)",
+                _s(worst_wall),
+                "",
+                t["wall_s"]["target"],
+                _verdict(t["wall_s"]),
+            ]
+        )
+        rows.append(
+            [
+                "B5 census models, peak memory",
+                _mib(worst_peak),
+                "",
+                t["peak_rss"]["target"],
+                _verdict(t["peak_rss"]),
+            ]
+        )
+        rows.append(
+            [
+                "B5 10 earlier census dates / 1",
+                f"{_s(builds['earlier_10']['wall_s'])} / {_s(builds['earlier_1']['wall_s'])}",
+                _x(b5["ratio_10_to_1"]),
+                t["ratio"]["target"],
+                _verdict(t["ratio"]),
             ]
         )
     return rows
@@ -417,12 +448,50 @@ def _b4_section(b4: dict) -> list[str]:
     return lines
 
 
+def _b5_section(b5: dict) -> list[str]:
+    lines = [f"## B5, the census models for one census of {b5['census_models']:,} models", ""]
+    lines += [
+        "dbt's build of the models tagged `census` (popularity_bias aside) for one new census date, "
+        "synthetic raw rows (bench/b5_census_marts.py), with 1 and with 10 earlier census dates "
+        "built in the warehouse.",
+        "",
+    ]
+    rows = [
+        [
+            name,
+            str(m["census_dates_in_warehouse"]),
+            _s(m["wall_s"]),
+            _mib(m["peak_rss_bytes"]),
+            _mib(m["database_bytes"]),
+            str(m["load_average"]),
+        ]
+        for name, m in b5["dbt_build"].items()
+    ]
+    lines += _table(["warehouse", "census dates", "dbt build", "peak RSS", "DuckDB file", "load"], rows)
+    if run := b5.get("run"):
+        lines += [f"Run apart: `{run['command']}`, {run['date_utc']}; {run['machine_shared']}.", ""]
+    setup = b5["setup"]
+    lines += [
+        f"Set-up: the first census's build {_s(setup['first_census']['wall_s'])}, "
+        f"replication {_s(setup['replicate_s'])}.",
+        "",
+    ]
+    return lines
+
+
 def write_markdown(results: dict, path: Path) -> None:
     b = results["benchmarks"]
     lines = ["# SLM Observatory benchmarks", "", *_machine(results), "## Summary", ""]
     lines += _table(["benchmark", "figure", "ratio", "target", "result"], _summary_rows(results))
     lines += _misses(results)
-    for name, section in (("b1", _b1_section), ("b2", _b2_section), ("b3", _b3_section), ("b4", _b4_section)):
+    sections = (
+        ("b1", _b1_section),
+        ("b2", _b2_section),
+        ("b3", _b3_section),
+        ("b4", _b4_section),
+        ("b5", _b5_section),
+    )
+    for name, section in sections:
         if name in b:
             lines += section(b[name])
     if results["errors"]:
@@ -456,6 +525,12 @@ NEXT_STEPS = {
     "b4.typed_staging_copy": "store the widest columns above in narrower types (dictionary-encoded "
     "enums, integer ids), or drop the columns no mart reads",
     "b4.intermediate_history_tables": "keep one row per model and change instead of per model and day",
+    "b5.wall_s": "profile the census build (`dbt build -s tag:census`, target/run_results.json): the "
+    "size chain's lineage levels and the family walk over every census model are the heavy nodes",
+    "b5.peak_rss": "set a DuckDB memory_limit for the census build, or split int_census_model_sizes",
+    "b5.ratio": "find the census node whose time grows with earlier dates (target/run_results.json of "
+    "both sides): a scan without the census_date window, or a data test without "
+    '`where: "__in_run_window__(census_date)"`',
 }
 
 

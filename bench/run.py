@@ -88,6 +88,7 @@ def run(config: BenchConfig, out_dir: Path, work_dir: Path, command: str) -> dic
             "b2": lambda: _b2(config, hub, work_dir / "b2", census),
             "b3": lambda: _b3(config, hub, work_dir / "b3", census),
             "b4": lambda: _b4(config, work_dir / "b2", work_dir / "b4"),
+            "b5": lambda: _b5(config, work_dir / "b5"),
         }
         for name, step in steps.items():
             if name not in config.benchmarks:
@@ -183,12 +184,18 @@ def _b4(config: BenchConfig, b2_dir: Path, work_dir: Path) -> dict:
     return run_b4(b2_dir / f"history_{small}", b2_dir / f"history_{large}", config.day, work_dir)
 
 
+def _b5(config: BenchConfig, work_dir: Path) -> dict:
+    from bench.b5_census_marts import run_b5
+
+    return run_b5(work_dir, config.day, config.b5_census_models, log)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     scale = parser.add_mutually_exclusive_group()
     scale.add_argument("--quick", action="store_true", help="smaller world and history, fewer repetitions")
     scale.add_argument("--tiny", action="store_true", help="the smoke test's size (B1 and B3 only)")
-    parser.add_argument("--only", help="comma-separated benchmarks to run (b1,b2,b3,b4; b4 needs b2)")
+    parser.add_argument("--only", help="comma-separated benchmarks to run (b1,b2,b3,b4,b5; b4 needs b2)")
     parser.add_argument("--latency-ms", type=float, help="per-request latency of the simulated Hub")
     parser.add_argument(
         "--profile",

@@ -4,7 +4,8 @@ The demo runs the production code path: the real Definitions' `hub_snapshot` job
 consecutive days, then `rebuild_marts` once over the whole window (a single-run backfill, as the
 UI launches it), on a persistent Dagster instance, through the real huggingface_hub client, against
 a simulated Hub serving each day's state under `/as-of/<date>`. One day is deliberately skipped,
-as a missed run would be, so the history shows a gap.
+as a missed run would be, so the history shows a gap. Then one census of the whole simulated Hub
+on the last day (the `hub_census` job, paced as for the live Hub), beside its top-N snapshot.
 """
 
 import argparse
@@ -46,6 +47,8 @@ def run_demo(warehouse_dir: Path, days: list[date], n_models: int) -> None:
             _require(
                 materialize_date_range(definitions, instance, days[0], days[-1], job_name="rebuild_marts")
             )
+            print(f"census of every model on {days[-1]}, then its marts", flush=True)
+            _require(materialize_date_range(definitions, instance, days[-1], days[-1], job_name="hub_census"))
 
 
 def _require(result: dg.ExecuteInProcessResult) -> None:

@@ -1,8 +1,9 @@
 """`make rebuild`: recreate the DuckDB warehouse from the Parquet archive alone.
 
-Every archived snapshot, and every base model fetched apart from them, is loaded into a new
-DuckDB file, then the `rebuild_marts` job rebuilds every dbt model (incremental ones with a full
-refresh) and the figures. The previous file is kept beside the new one until the rebuild succeeds.
+Every archived snapshot, every base model fetched apart from them and every archived census are
+loaded into a new DuckDB file, then the `rebuild_marts` job rebuilds every dbt model (incremental
+ones with a full refresh) and the figures, and `rebuild_census_marts` the census models. The
+previous file is kept beside the new one until the rebuild succeeds.
 
 The new file is claimed for the kind of Hub the archive came from (a simulated Hub's endpoint
 carries the snapshot date, `/as-of/YYYY-MM-DD`; the live Hub's does not), so a rebuilt demo
@@ -17,6 +18,7 @@ import dagster as dg
 
 from orchestration.date_range_runs import materialize_date_range
 from orchestration.defs.hub.base_model_details import load_details_from_archive
+from orchestration.defs.hub.census import archived_census_dates, load_census_from_archive
 from orchestration.defs.hub.raw_store import (
     archived_dates,
     claim_warehouse,
@@ -27,6 +29,7 @@ from orchestration.instance import fail_abandoned_runs, prepare_dagster_home
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
 FULL_REFRESH = {"ops": {"dbt_daily_models": {"config": {"full_refresh": True}}}}
+CENSUS_FULL_REFRESH = {"ops": {"dbt_census_models": {"config": {"full_refresh": True}}}}
 
 
 def rebuild(warehouse_dir: Path) -> int:
@@ -43,6 +46,9 @@ def rebuild(warehouse_dir: Path) -> int:
         for day in dates:
             load_partition_from_archive(conn, warehouse.archive_dir, day)
         load_details_from_archive(conn, warehouse.archive_dir)
+        census_dates = archived_census_dates(warehouse.archive_dir)
+        for day in census_dates:
+            load_census_from_archive(conn, warehouse.archive_dir, day)
         claim_warehouse(conn, hub_kind=_archived_hub_kind(conn))
     os.environ[WAREHOUSE_DIR_ENV] = str(warehouse.root)
     os.environ.setdefault("DAGSTER_HOME", str(prepare_dagster_home(warehouse.root / "dagster_home")))
@@ -53,10 +59,21 @@ def rebuild(warehouse_dir: Path) -> int:
         result = materialize_date_range(
             defs(), instance, dates[0], dates[-1], job_name="rebuild_marts", run_config=FULL_REFRESH
         )
+        if result.success and census_dates:
+            result = materialize_date_range(
+                defs(),
+                instance,
+                census_dates[0],
+                census_dates[-1],
+                job_name="rebuild_census_marts",
+                run_config=CENSUS_FULL_REFRESH,
+            )
     if not result.success:
         raise SystemExit(f"rebuild failed; the previous warehouse is kept at {previous}")
     previous.unlink(missing_ok=True)
     print(f"rebuilt {warehouse.duckdb_path} from {len(dates)} archived snapshots ({dates[0]} .. {dates[-1]})")
+    if census_dates:
+        print(f"and {len(census_dates)} archived censuses ({census_dates[0]} .. {census_dates[-1]})")
     return len(dates)
 
 

@@ -2,8 +2,10 @@
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from tests.conftest import REPO_ROOT
@@ -39,6 +41,20 @@ def test_the_daily_schedule_is_listed_as_running(dagster_home):
     result = run_dagster("schedule", "list")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Schedule: daily_snapshot_schedule [RUNNING]" in result.stdout
+    assert "Schedule: weekly_census_schedule [RUNNING]" in result.stdout
+
+
+def test_the_census_schedule_runs_the_census_job_weekly_on_the_days_partition():
+    from tests.pipeline_harness import load_definitions
+
+    schedule = load_definitions().resolve_schedule_def("weekly_census_schedule")
+    assert schedule.job_name == "hub_census"
+    assert schedule.cron_schedule == "0 4 * * 0" and schedule.execution_timezone == "UTC"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    when = datetime(2025, 1, 12, 4, 0, tzinfo=UTC)  # a Sunday
+    with dg.build_schedule_context(scheduled_execution_time=when) as context:
+        request = schedule(context)
+    assert request.partition_key == "2025-01-12"
 
 
 def test_assets_are_grouped_by_layer_and_described():
@@ -76,3 +92,4 @@ def test_only_the_ingestion_jobs_reach_the_hub():
     assert hub_assets("hub_snapshot") == ingestion
     assert hub_assets("daily_snapshot") == ingestion
     assert hub_assets("rebuild_marts") == set()
+    assert hub_assets("hub_census") == {"raw/hub_model_census"}

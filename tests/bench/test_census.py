@@ -1,6 +1,6 @@
 """The census asset (orchestration/defs/hub/census.py) against a small simulated Hub: every model
 once, in creation order, in bounded Parquet parts; a failed crawl publishes nothing; a re-run
-replaces its partition whole."""
+replaces its partition whole. Its pacing and rate limit: tests/census."""
 
 import math
 from datetime import date
@@ -116,7 +116,7 @@ def test_read_ahead_hands_errors_to_the_consumer():
     assert received == ["first"]
 
 
-def test_the_census_is_in_no_job():
+def test_the_census_is_in_its_own_job_only():
     from tests.pipeline_harness import load_definitions
 
     definitions = load_definitions()
@@ -125,3 +125,4 @@ def test_the_census_is_in_no_job():
     for job_name in ("daily_snapshot", "hub_snapshot", "rebuild_marts"):
         job = definitions.resolve_job_def(job_name)
         assert key not in job.asset_layer.selected_asset_keys, job_name
+    assert key in definitions.resolve_job_def("hub_census").asset_layer.selected_asset_keys

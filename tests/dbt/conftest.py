@@ -43,6 +43,11 @@ RAW_DDL = (
         received_n integer, unique_n integer, rejected_n integer, exhausted boolean,
         requests integer, started_at timestamptz, finished_at timestamptz, endpoint varchar
     )""",
+    # the census (orchestration/defs/hub/census.py): the snapshots' columns
+    """create table if not exists raw.hub_model_census (
+        snapshot_date date, listing varchar, rank integer, fetched_at timestamptz,
+        model_id varchar, record json
+    )""",
 )
 
 

@@ -197,53 +197,10 @@ named as (
 
 ),
 
-described as (
-
-    select
-        named.model_uid,
-        named.model_id,
-        named.known_from,
-        named.last_seen_on,
-        named.library_name,
-        named.pipeline_tag,
-        named.tags,
-        named.safetensors_total,
-        named.safetensors_dtypes,
-        named.gguf_total,
-        {{ size_is_adapter('named.tags', 'named.library_name') }} as is_adapter_by_tags,
-        {{ size_has_packed_weights('named.tags', 'named.safetensors_dtypes') }}
-            as has_packed_weights,
-        {{ size_moe_label('named.repo_name') }} as name_moe_label,
-        {{ size_written_in_name('named.repo_name') }} as name_dense_parameter_count
-
-    from named
-
-),
-
-sized_by_name as (
-
-    select
-        described.*,
-        case
-            when described.name_moe_label is not null
-                then coalesce(
-                    moe_sizes.total_parameters,
-                    {{ size_moe_estimate('described.name_moe_label') }}
-                )
-            else described.name_dense_parameter_count
-        end as name_parameter_count,
-        case
-            when moe_sizes.total_parameters is not null then 'moe_published'
-            when described.name_moe_label is not null then 'moe_estimate'
-            when described.name_dense_parameter_count is not null then 'dense'
-        end as name_size_pattern
-
-    from described
-
-    left join moe_sizes
-        on described.name_moe_label = moe_sizes.label
-
-)
+{{ size_evidence_ctes([
+    'model_uid', 'model_id', 'known_from', 'last_seen_on', 'library_name', 'pipeline_tag',
+    'tags', 'safetensors_total', 'safetensors_dtypes', 'gguf_total'
+]) }}
 
 select
     model_uid,

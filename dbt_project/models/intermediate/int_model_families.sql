@@ -15,7 +15,6 @@
 
 {{ config(materialized='table') }}
 
-{%- set max_depth = var('family_lineage_max_depth', 16) | int %}
 
 with recursive
 
@@ -40,70 +39,7 @@ sizes as (
 
 ),
 
-parent_links as (
-
-    select
-        edges.model_uid,
-        edges.base_model_uid as parent_uid
-
-    from {{ ref('int_model_lineage_edges') }} as edges
-
-    inner join models as bases
-        on edges.base_model_uid = bases.model_uid
-
-    left join sizes
-        on edges.base_model_uid = sizes.model_uid
-
-    where not edges.is_self_reference
-
-    qualify row_number() over (
-        partition by edges.model_uid
-        order by sizes.parameter_count desc nulls last, edges.base_rank asc
-    ) = 1
-
-),
-
-walk as (
-
-    select
-        model_uid,
-        model_uid as node_uid,
-        0 as n_links,
-        {{ list_of('model_uid') }} as visited_uids
-
-    from models
-
-    union all
-
-    select
-        walk.model_uid,
-        parent_links.parent_uid as node_uid,
-        walk.n_links + 1 as n_links,
-        {{ list_appended('walk.visited_uids', 'parent_links.parent_uid') }} as visited_uids
-
-    from walk
-
-    inner join parent_links
-        on walk.node_uid = parent_links.model_uid
-
-    where
-        walk.n_links < {{ max_depth }}
-        and not {{ list_has('walk.visited_uids', 'parent_links.parent_uid') }}
-
-),
-
-roots as (
-
-    select
-        model_uid,
-        node_uid as family_root_uid,
-        n_links as family_depth
-
-    from walk
-
-    qualify row_number() over (partition by model_uid order by n_links desc) = 1
-
-),
+{{ family_root_ctes(ref('int_model_lineage_edges')) }},
 
 created as (
 

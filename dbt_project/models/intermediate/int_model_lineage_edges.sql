@@ -9,7 +9,6 @@
 
 {{ config(materialized='table') }}
 
-{%- set base_model_tag = "'" ~ var('base_model_tag_pattern') ~ "'" %}
 
 with
 
@@ -24,49 +23,7 @@ models as (
 
 ),
 
-model_tags as (
-
-    select
-        model_uid,
-        model_id,
-        {{ unnest_list('tags') }} as tag,
-        generate_subscripts(tags, 1) as tag_position
-
-    from models
-
-),
-
-base_model_tags as (
-
-    select
-        model_uid,
-        model_id,
-        tag_position,
-        nullif(regexp_extract(tag, {{ base_model_tag }}, 1), '') as relation,
-        nullif(regexp_extract(tag, {{ base_model_tag }}, 2), '') as base_model_id
-
-    from model_tags
-
-    where starts_with(tag, 'base_model:')
-
-),
-
-tagged_bases as (
-
-    select
-        model_uid,
-        model_id,
-        base_model_id,
-        max(relation) as relation,
-        min(tag_position) as first_position
-
-    from base_model_tags
-
-    where base_model_id is not null
-
-    group by model_uid, model_id, base_model_id
-
-),
+{{ base_model_tag_ctes() }},
 
 -- Which model a name belongs to: the one that held it in that exact case, then in another
 -- case; among several (a name freed by a rename and taken again), the one that held it last.
@@ -108,33 +65,4 @@ resolved as (
 
 ),
 
--- a base named twice (its old and new name, two cases) is one edge, named as first listed
-edges as (
-
-    select
-        model_uid,
-        model_id,
-        base_model_uid,
-        base_model_id,
-        first_position,
-        max(relation) over (partition by model_uid, base_model_uid) as relation
-
-    from resolved
-
-    qualify row_number() over (
-        partition by model_uid, base_model_uid
-        order by first_position
-    ) = 1
-
-)
-
-select
-    model_uid,
-    model_id,
-    base_model_uid,
-    base_model_id,
-    relation,
-    row_number() over (partition by model_uid order by first_position) as base_rank,
-    base_model_uid = model_uid or lower(base_model_id) = lower(model_id) as is_self_reference
-
-from edges
+{{ lineage_edges_select() }}

@@ -2,8 +2,14 @@
 
 The daily snapshot keeps the most downloaded models; a census lists all of them (about 2 M on the
 live Hub), the unbiased population behind the shares the marts compute. It is its own Dagster
-asset, `raw/hub_model_census`, partitioned daily like the snapshot but in no job and no schedule:
-materialise a partition by hand (or from a schedule of its own) when a census is wanted.
+asset, `raw/hub_model_census`, partitioned daily like the snapshot, run by the job `hub_census`
+(then the dbt census models) on `weekly_census_schedule` (orchestration/defs/schedules.py).
+
+Pacing: one page request every `CensusConfig.min_request_interval_s` at most, by default the
+interval that spends 80 % of the Hub's published quota for the client (anonymous, or a free
+token in HF_TOKEN); a 429 is waited out as the Hub asks, and once the waits pass
+`rate_limit_wait_budget_s` the census fails (`CensusRateLimited`) writing nothing. The
+arithmetic for the live Hub is in docs/reliability.md ("The census and the Hub's rate limit").
 
 One listing, sorted by `createdAt` (newest first; stable under changing download counts, so a
 cursor neither skips nor repeats a model: shared/notes/hub-api.md), through the same page loop as
@@ -45,8 +51,15 @@ from queue import Empty, Full, Queue
 
 import dagster as dg
 import duckdb
+from huggingface_hub.errors import HfHubHTTPError
 
-from orchestration.defs.hub.hub_client import REQUESTS_SENT, HubClientResource, Page
+from orchestration.defs.hub.hub_client import (
+    REQUESTS_SENT,
+    HubClientResource,
+    Page,
+    RateLimitBudgetExceeded,
+    paced_interval_s,
+)
 from orchestration.defs.hub.listings import ListingSpec
 from orchestration.defs.hub.raw_store import (
     ARCHIVE_FILENAME,
@@ -57,11 +70,15 @@ from orchestration.defs.hub.raw_store import (
     SnapshotSpool,
     archive_spool,
     claim_warehouse,
+    ensure_tables,
+    fsync_directory,
     partition_dir,
     remove_orphans,
+    replace_partition,
     spool_dir,
 )
 from orchestration.partitions import daily_partitions
+from orchestration.step_retries import retry_only_transient_failures
 from orchestration.warehouse import WarehouseResource
 
 CENSUS_LISTING = "census"
@@ -117,6 +134,8 @@ class CensusRun:
     exhausted: bool = False  # the Hub had no further page: every model was listed
     crawl_s: float = 0.0
     load_s: float = 0.0
+    rate_limited_requests: int = 0
+    rate_limit_waited_s: float = 0.0
 
     def as_row(self) -> list:
         return [
@@ -172,6 +191,10 @@ class _Part:
 
 
 _END = object()
+
+
+class CensusRateLimited(RuntimeError):
+    """The Hub's quota stayed exhausted past the census's wait budget: nothing was written."""
 
 
 def read_ahead(pages: Iterator[Page], depth: int) -> Iterator[Page]:
@@ -254,18 +277,34 @@ def crawl_census(
     pages = hub.iter_listing_pages(endpoint, spec, distinct=False)
     if read_ahead_pages > 0:
         pages = read_ahead(pages, read_ahead_pages)
-    for page in pages:
-        if part is None:
-            part = _Part(work_dir, run.parts + 1, run, spec)
-        part.add_page(page.items, page.received_at)
-        run.pages += 1
-        if part.pages >= pages_per_part:
-            close_part()
-            elapsed = time.monotonic() - started
-            log(
-                f"{snapshot_date} census: {run.received_n:,} models in {run.pages} pages, "
-                f"{run.parts} parts, {elapsed:.0f} s, {run.received_n / elapsed:,.0f} models/s"
-            )
+    try:
+        for page in pages:
+            if part is None:
+                part = _Part(work_dir, run.parts + 1, run, spec)
+            part.add_page(page.items, page.received_at)
+            run.pages += 1
+            run.rate_limited_requests = page.rate_limited_requests
+            run.rate_limit_waited_s = page.rate_limit_waited_s
+            if part.pages >= pages_per_part:
+                close_part()
+                elapsed = time.monotonic() - started
+                log(
+                    f"{snapshot_date} census: {run.received_n:,} models in {run.pages} pages, "
+                    f"{run.parts} parts, {elapsed:.0f} s, {run.received_n / elapsed:,.0f} models/s, "
+                    f"{run.rate_limited_requests} requests rate-limited"
+                )
+    except (RateLimitBudgetExceeded, HfHubHTTPError) as exc:
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+        if isinstance(exc, HfHubHTTPError) and status != 429:
+            raise
+        held = run.pages * hub.page_size
+        raise CensusRateLimited(
+            f"census of {snapshot_date} stopped after about {held:,} models ({run.pages} pages): "
+            f"{exc if isinstance(exc, RateLimitBudgetExceeded) else 'the Hub kept answering 429'}. "
+            "Nothing of it was written: the archive and raw.hub_model_census keep the previous "
+            "census. Run it again when the quota is free, set HF_TOKEN (a free token doubles the "
+            "quota), or raise rate_limit_wait_budget_s."
+        ) from exc
     if part is not None:
         close_part()
     run.requests = REQUESTS_SENT.count - requests_before
@@ -287,37 +326,22 @@ def publish_census(run: CensusRun, work_dir: Path, archive_dir: Path) -> dict[st
         if target.exists():
             os.replace(target, previous)
         os.replace(staged, target)
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
         shutil.rmtree(previous, ignore_errors=True)
         published[table] = target
     return published
 
 
-def ensure_census_tables(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute("create schema if not exists raw")
-    for table, columns in CENSUS_TABLE_COLUMNS.items():
-        column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
-        conn.execute(f"create table if not exists raw.{table} ({column_sql})")
-
-
 def load_census(conn: duckdb.DuckDBPyConnection, run: CensusRun, archive_dir: Path) -> None:
     """Replace the date's census rows with the archived parts, and its run row, in one transaction."""
-    ensure_census_tables(conn)
+    ensure_tables(conn, CENSUS_TABLE_COLUMNS)
     conn.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
     day = run.snapshot_date
     conn.execute("begin transaction")
     try:
         for table in _PART_SOURCES:
-            conn.execute(f"delete from raw.{table} where snapshot_date = ?", [day])
             files = sorted(partition_dir(archive_dir, table, day).glob("part-*.parquet"))
-            if not files:
-                continue
-            columns = list(CENSUS_TABLE_COLUMNS[table])
-            select = ", ".join("?::date" if name == "snapshot_date" else name for name in columns)
-            conn.execute(
-                f"insert into raw.{table} ({', '.join(columns)}) select {select} from read_parquet(?)",
-                [day, [str(path) for path in files]],
-            )
+            replace_partition(conn, table, CENSUS_TABLE_COLUMNS[table], day, files)
         run.unique_n = conn.execute(
             f"select count(distinct model_id) from raw.{CENSUS_TABLE} where snapshot_date = ?", [day]
         ).fetchone()[0]
@@ -328,6 +352,37 @@ def load_census(conn: duckdb.DuckDBPyConnection, run: CensusRun, archive_dir: Pa
     except BaseException:
         conn.execute("rollback")
         raise
+
+
+def archived_census_dates(archive_dir: Path) -> list[date]:
+    """Census dates whose parts are in the archive (each date's directory is renamed in whole)."""
+    table_dir = archive_dir / CENSUS_TABLE
+    if not table_dir.is_dir():
+        return []
+    return sorted(
+        date.fromisoformat(child.name.removeprefix("snapshot_date="))
+        for child in table_dir.iterdir()
+        if child.name.startswith("snapshot_date=") and any(child.glob("part-*.parquet"))
+    )
+
+
+def load_census_from_archive(conn: duckdb.DuckDBPyConnection, archive_dir: Path, day: date) -> int:
+    """Replace the warehouse's census rows of `day` with its archived parts (`make rebuild`); the
+    run's row of raw.hub_census_runs is not archived and stays as it is. Returns the rows loaded."""
+    ensure_tables(conn, CENSUS_TABLE_COLUMNS)
+    conn.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    conn.execute("begin transaction")
+    try:
+        for table in _PART_SOURCES:
+            files = sorted(partition_dir(archive_dir, table, day).glob("part-*.parquet"))
+            replace_partition(conn, table, CENSUS_TABLE_COLUMNS[table], day, files)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return conn.execute(f"select count(*) from raw.{CENSUS_TABLE} where snapshot_date = ?", [day]).fetchone()[
+        0
+    ]
 
 
 def take_census(
@@ -374,16 +429,14 @@ def _connect_patiently(warehouse: WarehouseResource, wait_s: float) -> Iterator[
         yield conn
 
 
-def _fsync_directory(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 class CensusConfig(dg.Config):
-    """How the census pages and how long it may take."""
+    """How the census pages, how fast it asks, and how long it may take.
+
+    Pacing (docs/reliability.md, "The census and the Hub's rate limit"): the census asks at most
+    one page every `min_request_interval_s`; unset, the interval that spends `quota_share` of the
+    Hub's published quota for the client (500 requests per 300 s anonymous, 1,000 with a free
+    token in HF_TOKEN): 0.75 s anonymous, 0.375 s with a token.
+    """
 
     # Pages per Parquet part: the NDJSON spool on disk never holds more (1,000 models a page).
     pages_per_part: int = 20
@@ -394,6 +447,28 @@ class CensusConfig(dg.Config):
     listing_budget_s: float = 6 * 3600.0
     # How long the final load waits for another process to release the DuckDB file.
     warehouse_wait_s: float = 1800.0
+    # Seconds between two page requests; None: derived from the published quota (above).
+    min_request_interval_s: float | None = None
+    # Share of the published quota the census may spend: the rest is left to the daily
+    # snapshot, the base-model fetches and anyone else behind the same IP or token.
+    quota_share: float = 0.8
+    # Total seconds of rate-limit waits (HTTP 429 while someone else spends the quota) the census
+    # may sit through before it fails, writing nothing: three of the Hub's 300 s windows.
+    rate_limit_wait_budget_s: float = 900.0
+
+
+def census_hub(hub: HubClientResource, config: CensusConfig) -> HubClientResource:
+    """The hub client as the census uses it: paced, with its own time and rate-limit budgets."""
+    interval = config.min_request_interval_s
+    if interval is None:
+        interval = paced_interval_s(has_token=bool(hub.token), quota_share=config.quota_share)
+    return hub.model_copy(
+        update={
+            "listing_budget_s": config.listing_budget_s,
+            "min_request_interval_s": interval,
+            "rate_limit_wait_budget_s": config.rate_limit_wait_budget_s,
+        }
+    )
 
 
 @dg.asset(
@@ -408,18 +483,25 @@ def hub_model_census(
     warehouse: WarehouseResource,
     config: CensusConfig,
 ) -> dg.MaterializeResult:
-    """Every model on the Hub for a date (sorted by creation date), archived in Parquet parts and
-    loaded into raw.hub_model_census. In no job: materialise a partition when a census is wanted."""
+    """Every model on the Hub for a date (sorted by creation date), paced inside the Hub's rate
+    limit, archived in Parquet parts and loaded into raw.hub_model_census (job `hub_census`,
+    weekly)."""
     day = date.fromisoformat(context.partition_key)
-    run = take_census(
-        hub.model_copy(update={"listing_budget_s": config.listing_budget_s}),
-        warehouse,
-        day,
-        pages_per_part=config.pages_per_part,
-        max_models=config.max_models,
-        warehouse_wait_s=config.warehouse_wait_s,
-        log=context.log.info,
+    paced = census_hub(hub, config)
+    context.log.info(
+        f"census of {day}: one request every {paced.min_request_interval_s:.3f} s at most "
+        f"({'token' if hub.token else 'anonymous'} quota), {paced.page_size} models a page"
     )
+    with retry_only_transient_failures(context):
+        run = take_census(
+            paced,
+            warehouse,
+            day,
+            pages_per_part=config.pages_per_part,
+            max_models=config.max_models,
+            warehouse_wait_s=config.warehouse_wait_s,
+            log=context.log.info,
+        )
     return dg.MaterializeResult(
         metadata={
             "snapshot_date": dg.MetadataValue.text(day.isoformat()),
@@ -429,6 +511,9 @@ def hub_model_census(
             "complete": dg.MetadataValue.bool(run.exhausted),
             "list_requests": dg.MetadataValue.int(run.requests),
             "pages": dg.MetadataValue.int(run.pages),
+            "rate_limited_requests": dg.MetadataValue.int(run.rate_limited_requests),
+            "rate_limit_wait_seconds": dg.MetadataValue.float(round(run.rate_limit_waited_s, 1)),
+            "min_request_interval_seconds": dg.MetadataValue.float(paced.min_request_interval_s),
             "parts": dg.MetadataValue.int(run.parts),
             "crawl_seconds": dg.MetadataValue.float(round(run.crawl_s, 1)),
             "load_seconds": dg.MetadataValue.float(round(run.load_s, 1)),

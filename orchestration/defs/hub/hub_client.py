@@ -58,6 +58,42 @@ class RetryAfterTooLong(RuntimeError):
     """The Hub asked to wait longer than we allow before retrying (`retry_after_max_s`)."""
 
 
+class RateLimitBudgetExceeded(RuntimeError):
+    """The Hub's quota stayed exhausted: the listing's rate-limit waits ran past their budget."""
+
+
+# The Hub's published API quotas (hub-docs `docs/hub/rate-limits.md`, Sept. 2025): requests per
+# fixed window of `RATE_LIMIT_WINDOW_S` seconds, per IP for anonymous clients, per account with
+# a token. shared/notes/hub-api.md quotes the table.
+RATE_LIMIT_WINDOW_S = 300.0
+ANONYMOUS_API_QUOTA = 500
+FREE_TOKEN_API_QUOTA = 1_000
+
+
+def paced_interval_s(has_token: bool, quota_share: float, window_s: float = RATE_LIMIT_WINDOW_S) -> float:
+    """The interval between requests that spends `quota_share` of the published quota of a
+    client without (anonymous) or with a token (free plan): window / (quota x share)."""
+    quota = FREE_TOKEN_API_QUOTA if has_token else ANONYMOUS_API_QUOTA
+    return window_s / (quota * quota_share)
+
+
+@dataclass
+class RateLimitWaits:
+    """The rate-limit waits of one listing, counted by the HTTP client's response hook.
+
+    A 429 makes `http_backoff` sleep what the Hub asks (+ 1 s) before it retries; when the waits
+    would add up past `budget_s` the hook raises `RateLimitBudgetExceeded` instead of sleeping.
+    """
+
+    budget_s: float | None
+    waited_s: float = 0.0
+    limited_requests: int = 0
+
+
+# The waits of the listing the current thread is crawling (the hook runs in the requesting thread).
+_WAITS = threading.local()
+
+
 class _RequestCounter:
     """Counts HTTP requests actually sent (retries included), whatever code path sends them."""
 
@@ -100,6 +136,17 @@ def install_http_client(timeout_s: float, retry_after_max_s: float = 300.0) -> N
             raise RetryAfterTooLong(
                 f"the Hub asks to wait {wait:.0f} s before retrying, more than {retry_after_max_s:.0f} s"
             )
+        waits: RateLimitWaits | None = getattr(_WAITS, "current", None)
+        if response.status_code == 429 and waits is not None:
+            waits.limited_requests += 1
+            # http_backoff sleeps the asked wait + 1 s; without one, its own backoff (<= 8 s)
+            waits.waited_s += (wait if wait is not None else 8.0) + 1.0
+            if waits.budget_s is not None and waits.waited_s > waits.budget_s:
+                raise RateLimitBudgetExceeded(
+                    f"the Hub's rate limit stayed exhausted: {waits.limited_requests} requests "
+                    f"refused (HTTP 429), {waits.waited_s:.0f} s of waits asked, more than the "
+                    f"budget of {waits.budget_s:.0f} s"
+                )
 
     def factory() -> httpx2.Client:
         return httpx2.Client(
@@ -117,6 +164,9 @@ class Page:
     received_at: datetime
     # distinct models the listing holds with this page (records, with `distinct=False`)
     held: int = 0
+    # the listing's 429s so far and the waits they asked (+ 1 s each, as http_backoff sleeps)
+    rate_limited_requests: int = 0
+    rate_limit_waited_s: float = 0.0
 
 
 class HubClientResource(dg.ConfigurableResource):
@@ -134,6 +184,13 @@ class HubClientResource(dg.ConfigurableResource):
     # The Hub's rate-limit window is 300 s: a 429 asking for longer fails the page at once.
     retry_after_max_s: float = 300.0
     listing_budget_s: float = 1800.0
+    # Pacing: at least this many seconds between the starts of two page requests of a listing
+    # (0: none; the daily listings take ~50 requests of a 500-request window). The census sets
+    # it from the published quota (`paced_interval_s`).
+    min_request_interval_s: float = 0.0
+    # Total rate-limit waits (429s) a listing may sit through before it fails with
+    # `RateLimitBudgetExceeded`; None: no bound beyond `max_retries` and `listing_budget_s`.
+    rate_limit_wait_budget_s: float | None = None
     page_size: int = 1000
     top_n: int = 10_000
     per_tag_n: int = 2_000
@@ -181,19 +238,35 @@ class HubClientResource(dg.ConfigurableResource):
         seen: set = set()
         held = 0
         deadline = time.monotonic() + self.listing_budget_s
+        waits = RateLimitWaits(budget_s=self.rate_limit_wait_budget_s)
+        next_request_at = 0.0
         while url is not None and held < spec.limit:
             if time.monotonic() > deadline:
                 raise ListingTimeBudgetExceeded(
                     f"{spec.name}: {held} of {spec.limit} models after {self.listing_budget_s:.0f} s"
                 )
-            items, url = self._fetch_page(url, params, headers, endpoint, spec, deadline)
+            pause = next_request_at - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            next_request_at = time.monotonic() + self.min_request_interval_s
+            _WAITS.current = waits
+            try:
+                items, url = self._fetch_page(url, params, headers, endpoint, spec, deadline)
+            finally:
+                _WAITS.current = None
             if distinct:
                 items = until_distinct(items, seen, spec.limit)
                 held = len(seen)
             else:
                 items = items[: spec.limit - held]
                 held += len(items)
-            yield Page(items=items, received_at=datetime.now(UTC), held=held)
+            yield Page(
+                items=items,
+                received_at=datetime.now(UTC),
+                held=held,
+                rate_limited_requests=waits.limited_requests,
+                rate_limit_waited_s=waits.waited_s,
+            )
             params = None  # the next link already carries the query and the cursor
 
     def _fetch_page(

@@ -86,11 +86,39 @@ ARCHIVE_ORDER = {
 }
 
 
-def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
+def ensure_tables(conn: duckdb.DuckDBPyConnection, table_columns: dict[str, dict[str, str]]) -> None:
+    """Create schema `raw` and each table of `table_columns` (name -> {column: type}) if absent."""
     conn.execute("create schema if not exists raw")
-    for table, columns in RAW_TABLE_COLUMNS.items():
+    for table, columns in table_columns.items():
         column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
         conn.execute(f"create table if not exists raw.{table} ({column_sql})")
+
+
+def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    ensure_tables(conn, RAW_TABLE_COLUMNS)
+
+
+def replace_partition(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Iterable[str],
+    snapshot_date: date,
+    parquet_files: list[Path],
+) -> None:
+    """Delete `raw.<table>`'s rows of `snapshot_date` and insert those of `parquet_files` (the
+    date taken from the argument: the archive keeps it in the Hive path, not in the files).
+
+    Runs inside the caller's transaction, which commits or rolls back the whole partition.
+    """
+    conn.execute(f"delete from raw.{table} where snapshot_date = ?", [snapshot_date])
+    if not parquet_files:
+        return
+    names = list(columns)
+    select = ", ".join("?::date" if name == "snapshot_date" else name for name in names)
+    conn.execute(
+        f"insert into raw.{table} ({', '.join(names)}) select {select} from read_parquet(?)",
+        [snapshot_date, [str(path) for path in parquet_files]],
+    )
 
 
 def completeness_share(requested_n: int, received_n: int, unique_n: int, exhausted: bool) -> float:
@@ -375,15 +403,7 @@ def load_partition_from_archive(
     try:
         for table in RAW_TABLE_COLUMNS:
             parquet = partition_dir(archive_dir, table, snapshot_date) / ARCHIVE_FILENAME
-            conn.execute(f"delete from raw.{table} where snapshot_date = ?", [snapshot_date])
-            columns = ", ".join(RAW_TABLE_COLUMNS[table])
-            select = ", ".join(
-                "?::date" if name == "snapshot_date" else name for name in RAW_TABLE_COLUMNS[table]
-            )
-            conn.execute(
-                f"insert into raw.{table} ({columns}) select {select} from read_parquet(?)",
-                [snapshot_date, str(parquet)],
-            )
+            replace_partition(conn, table, RAW_TABLE_COLUMNS[table], snapshot_date, [parquet])
             counts[table] = conn.execute(
                 f"select count(*) from raw.{table} where snapshot_date = ?", [snapshot_date]
             ).fetchone()[0]
@@ -407,8 +427,13 @@ def fsync_and_rename(tmp_path: Path, final_path: Path) -> None:
     with tmp_path.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp_path, final_path)
-    directory = os.open(final_path.parent, os.O_RDONLY)
+    fsync_directory(final_path.parent)
+
+
+def fsync_directory(path: Path) -> None:
+    """Make the renames inside `path` durable."""
+    handle = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(directory)
+        os.fsync(handle)
     finally:
-        os.close(directory)
+        os.close(handle)

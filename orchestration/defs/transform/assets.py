@@ -25,6 +25,9 @@ from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 # A table computed from an incremental mart (the report's snapshot calendar) builds with it: in
 # the unpartitioned set it would have to wait for the partitioned one, splitting that set's run.
 INCREMENTAL_MODELS = "config.materialized:incremental+ int_hub_models+"
+# The census's models (dbt tag `census`, models/*/census and stg_hub__model_census): built by the
+# job hub_census over its census dates only, never by the daily jobs.
+CENSUS_MODELS = "tag:census"
 
 
 class ObservatoryDbtTranslator(DagsterDbtTranslator):
@@ -117,6 +120,7 @@ def _dbt_build(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     select=INCREMENTAL_MODELS,
+    exclude=CENSUS_MODELS,
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     dagster_dbt_translator=translator,
@@ -146,7 +150,7 @@ def dbt_daily_models(
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    exclude=INCREMENTAL_MODELS,
+    exclude=f"{INCREMENTAL_MODELS} {CENSUS_MODELS}",
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
 )
@@ -156,3 +160,28 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     # schedule, a backfill) only the run's days (macros/data_test_window.sql), else all of them.
     with retry_only_transient_failures(context):
         yield from _dbt_build(context, dbt, warehouse, ["build"], run_days(context.run.tags))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=CENSUS_MODELS,
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=translator,
+    pool=WAREHOUSE_POOL,
+    name="dbt_census_models",
+)
+def dbt_census_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
+):
+    """The census models: the run's census dates only (incremental by census date: a new census
+    never rescans the earlier ones), then popularity_bias over every census date."""
+    window = context.partition_time_window
+    days = (window.start.date(), (window.end - timedelta(days=1)).date())
+    args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+    with retry_only_transient_failures(context):
+        yield from _dbt_build(context, dbt, warehouse, args, days)
