@@ -22,3 +22,9 @@ def dispatch(context: Context, macro_name: str, macro_namespace: str | None = No
 
 def type() -> str:  # dbt's name, shadowing the builtin on purpose
     return "duckdb"
+
+
+def get_relation(database: Any = None, schema: Any = None, identifier: Any = None) -> Any:
+    """dbt's lookup of a relation in the database: linted as if it existed, so that the SQL a
+    model runs once the relation is there is linted too."""
+    return f"{database}.{schema}.{identifier}"

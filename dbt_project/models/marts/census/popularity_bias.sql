@@ -27,72 +27,24 @@ hub as (
 
 ),
 
-top_models as (
-
-    select
-        snapshots.snapshot_date,
-        snapshots.model_class,
-        modality.is_language_model
-
-    from {{ ref('int_model_snapshots__classified') }} as snapshots
-
-    left join {{ ref('int_model_modality') }} as modality
-        on snapshots.model_uid = modality.model_uid
-
-    where
-        snapshots.listing = 'top'
-        and snapshots.snapshot_date in (select hub.snapshot_date from hub)
-
-),
-
-top_populations as (
-
-    select
-        snapshot_date,
-        'all_models' as population,
-        model_class
-
-    from top_models
-
-    union all
-
-    select
-        snapshot_date,
-        'language_models' as population,
-        model_class
-
-    from top_models
-
-    where is_language_model
-
-),
-
-top_counted as (
+-- The top N's share as the daily path counts it, per population (marts/populations).
+top_shares as (
 
     select
         snapshot_date,
         population,
-        count(*) as n_units,
-        count(case when model_class = 'SLM' then 1 end) as n_slm,
-        count(case when model_class = 'LLM' then 1 end) as n_llm
+        n_units,
+        n_slm,
+        n_llm,
+        slm_pct,
+        slm_pct_low,
+        slm_pct_high
 
-    from top_populations
+    from {{ ref('slm_share_by_population') }}
 
-    group by snapshot_date, population
-
-),
-
-top_shares as (
-
-    select
-        *,
-        case
-            when n_slm + n_llm > 0 then cast(100.0 * n_slm as double) / (n_slm + n_llm)
-        end as slm_pct,
-        100 * {{ wilson_low('n_slm', 'n_slm + n_llm') }} as slm_pct_low,
-        100 * {{ wilson_high('n_slm', 'n_slm + n_llm') }} as slm_pct_high
-
-    from top_counted
+    where
+        population in ('all_models', 'language_models')
+        and snapshot_date in (select hub.snapshot_date from hub)
 
 )
 
