@@ -19,6 +19,7 @@ READ_THE_STUDY_MARTS = (
     "every_hypothesis_on_every_snapshot_date",
     "slm_share_by_population",
     "population_shares_match_class_split",
+    "popularity_bias",
     "hypothesis_findings",
 )
 

@@ -200,7 +200,7 @@ def test_the_webserver_loads_the_code_location_from_the_workspace(deployment: De
     (repository,) = entry["locationOrLoadError"]["repositories"]
     assert "daily_snapshot" in {job["name"] for job in repository["jobs"]}
     schedules = {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]}
-    assert schedules == {"daily_snapshot_schedule": "RUNNING"}
+    assert schedules == {"daily_snapshot_schedule": "RUNNING", "weekly_census_schedule": "RUNNING"}
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning:gql")
