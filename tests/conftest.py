@@ -61,6 +61,9 @@ CHECK_TIER = (
 )
 
 
+# First: xdist's worker hook turns each test's `xdist_group` mark into its node id's `@group`
+# suffix, and a mark added after it would group nothing.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the fast tier's tests `check`. Under xdist (`make test`: two workers with
     `--dist loadgroup`), a folder's tests (or a top-level file's) stay on one worker, since they
