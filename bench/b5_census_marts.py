@@ -32,8 +32,7 @@ from pathlib import Path
 import duckdb
 
 from bench.machine import load_average, process_memory
-from orchestration.defs.hub.census import CENSUS_TABLE, CENSUS_TABLE_COLUMNS
-from orchestration.defs.hub.raw_store import ensure_tables
+from orchestration.defs.hub.raw_store import CENSUS_TABLE, CENSUS_TABLE_COLUMNS, ensure_tables
 from orchestration.defs.transform.assets import WINDOW_END_ENV, WINDOW_START_ENV
 from orchestration.warehouse import DUCKDB_FILENAME
 

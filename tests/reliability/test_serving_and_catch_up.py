@@ -121,7 +121,9 @@ def _last_read_at(path: Path) -> float:
 
 
 def full_refresh_copy(pipeline_file: Path, directory: Path) -> Path:
-    """A copy of the pipeline's file with every dbt model rebuilt from all of raw (dbt's own CLI)."""
+    """A copy of the pipeline's file with every dbt model of the daily path rebuilt from all of raw
+    (dbt's own CLI); the census's models (tag `census`) are the weekly census job's, which this
+    pipeline never ran."""
     directory.mkdir()
     copy = directory / "observatory.duckdb"
     shutil.copyfile(pipeline_file, copy)
@@ -133,6 +135,8 @@ def full_refresh_copy(pipeline_file: Path, directory: Path) -> Path:
                 str(dbt),
                 "run",
                 "--full-refresh",
+                "--exclude",
+                "tag:census",
                 "--project-dir",
                 str(project),
                 "--profiles-dir",

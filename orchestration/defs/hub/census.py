@@ -63,7 +63,10 @@ from orchestration.defs.hub.hub_client import (
 from orchestration.defs.hub.listings import ListingSpec
 from orchestration.defs.hub.raw_store import (
     ARCHIVE_FILENAME,
-    RAW_TABLE_COLUMNS,
+    CENSUS_REJECTED_TABLE,
+    CENSUS_RUNS_TABLE,
+    CENSUS_TABLE,
+    CENSUS_TABLE_COLUMNS,
     REJECTED_TABLE,
     SNAPSHOTS_TABLE,
     ListingRun,
@@ -83,28 +86,6 @@ from orchestration.warehouse import WarehouseResource
 
 CENSUS_LISTING = "census"
 CENSUS_SORT = "createdAt"
-CENSUS_TABLE = "hub_model_census"
-CENSUS_REJECTED_TABLE = "hub_model_census_rejected"
-CENSUS_RUNS_TABLE = "hub_census_runs"
-
-CENSUS_TABLE_COLUMNS: dict[str, dict[str, str]] = {
-    CENSUS_TABLE: RAW_TABLE_COLUMNS[SNAPSHOTS_TABLE],
-    CENSUS_REJECTED_TABLE: RAW_TABLE_COLUMNS[REJECTED_TABLE],
-    CENSUS_RUNS_TABLE: {
-        "snapshot_date": "DATE",
-        "sort": "VARCHAR",
-        "received_n": "BIGINT",
-        "unique_n": "BIGINT",
-        "rejected_n": "BIGINT",
-        "exhausted": "BOOLEAN",
-        "requests": "INTEGER",
-        "pages": "INTEGER",
-        "parts": "INTEGER",
-        "started_at": "TIMESTAMPTZ",
-        "finished_at": "TIMESTAMPTZ",
-        "endpoint": "VARCHAR",
-    },
-}
 # Where each archived table's part comes from in a part's `archive_spool` output.
 _PART_SOURCES = {CENSUS_TABLE: SNAPSHOTS_TABLE, CENSUS_REJECTED_TABLE: REJECTED_TABLE}
 

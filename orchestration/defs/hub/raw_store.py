@@ -67,6 +67,30 @@ RAW_TABLE_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
+# The census's tables (orchestration/defs/hub/census.py): a census's models with the snapshot's
+# columns (listing `census`), its rejected records, one row per census run.
+CENSUS_TABLE = "hub_model_census"
+CENSUS_REJECTED_TABLE = "hub_model_census_rejected"
+CENSUS_RUNS_TABLE = "hub_census_runs"
+CENSUS_TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    CENSUS_TABLE: RAW_TABLE_COLUMNS[SNAPSHOTS_TABLE],
+    CENSUS_REJECTED_TABLE: RAW_TABLE_COLUMNS[REJECTED_TABLE],
+    CENSUS_RUNS_TABLE: {
+        "snapshot_date": "DATE",
+        "sort": "VARCHAR",
+        "received_n": "BIGINT",
+        "unique_n": "BIGINT",
+        "rejected_n": "BIGINT",
+        "exhausted": "BOOLEAN",
+        "requests": "INTEGER",
+        "pages": "INTEGER",
+        "parts": "INTEGER",
+        "started_at": "TIMESTAMPTZ",
+        "finished_at": "TIMESTAMPTZ",
+        "endpoint": "VARCHAR",
+    },
+}
+
 
 # Archive files are renamed into place in this order: the snapshots table, which `archived_dates`
 # lists, comes last.
@@ -95,7 +119,9 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, table_columns: dict[str, dict
 
 
 def ensure_raw_tables(conn: duckdb.DuckDBPyConnection) -> None:
-    ensure_tables(conn, RAW_TABLE_COLUMNS)
+    """Every raw table, the census's included: dbt reads them all as sources, and a warehouse
+    that never took a census must still build (its census tables are then empty)."""
+    ensure_tables(conn, RAW_TABLE_COLUMNS | CENSUS_TABLE_COLUMNS)
 
 
 def replace_partition(
