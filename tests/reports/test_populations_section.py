@@ -68,8 +68,9 @@ def test_the_language_models_tag_chart_holds_language_tasks_only(marts_conn):
     }
     rows = marts_conn.execute(
         "select distinct tags.tag, seed.is_language_model "
-        "from marts.report_language_model_tag_shares as tags "
-        "join staging.hub_pipeline_tags as seed on seed.tag = tags.tag"
+        "from marts.report_tag_shares as tags "
+        "join staging.hub_pipeline_tags as seed on seed.tag = tags.tag "
+        "where tags.population = 'language_models'"
     ).fetchall()
     assert rows and all(is_language for _, is_language in rows)
 

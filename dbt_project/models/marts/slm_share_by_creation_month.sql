@@ -81,23 +81,7 @@ shared as (
         n_llm,
         n_unknown,
         n_unknown_modality,
-        -- of the models of known size only; null when the month has none
-        case
-            when n_slm + n_llm > 0
-                then cast(100.0 * n_slm as double) / (n_slm + n_llm)
-        end as slm_pct,
-        -- its 95 % interval (null with the share)
-        100 * {{ wilson_low('n_slm', 'n_slm + n_llm') }} as slm_pct_low,
-        100 * {{ wilson_high('n_slm', 'n_slm + n_llm') }} as slm_pct_high,
-        -- the share if every model of unknown size were an SLM, or an LLM
-        case
-            when n_slm + n_llm + n_unknown > 0
-                then cast(100.0 * (n_slm + n_unknown) as double) / (n_slm + n_llm + n_unknown)
-        end as slm_pct_if_unknown_slm,
-        case
-            when n_slm + n_llm + n_unknown > 0
-                then cast(100.0 * n_slm as double) / (n_slm + n_llm + n_unknown)
-        end as slm_pct_if_unknown_llm
+        {{ slm_share_columns('n_slm', 'n_llm', 'n_unknown') }}
 
     from counted
 

@@ -49,7 +49,6 @@ from orchestration.defs.reports.populations import (
 )
 from orchestration.defs.reports.study_figures import (
     CLASS_SPLIT_FILE,
-    LANGUAGE_MODELS,
     LANGUAGE_MODELS_LABEL,
     SLM_SHARE_FILE,
     StudyFigure,
@@ -416,14 +415,16 @@ def figure_readings(data: StudyData) -> dict[str, tuple[str, str]]:
             f"Most used task tags among {c}s",
             tags_reading(c, data.tags_by_class.get(c, []), n_by_class[c], day),
         )
-    language_models = next((p for p in data.population_shares if p.population == LANGUAGE_MODELS), None)
     for c in ("LLM", "SLM"):
-        n_language = (
-            (language_models.n_llm if c == "LLM" else language_models.n_slm) if language_models else 0
-        )
         readings[language_model_tags_file(c)] = (
             f"Most used task tags among {c}s (language models only)",
-            tags_reading(c, data.language_model_tags.get(c, []), n_language or 0, day, LANGUAGE_MODELS_LABEL),
+            tags_reading(
+                c,
+                data.language_model_tags.get(c, []),
+                data.language_models_by_class[c],
+                day,
+                LANGUAGE_MODELS_LABEL,
+            ),
         )
     readings[POPULATION_SHARES_FILE] = (
         "SLM share under each population",

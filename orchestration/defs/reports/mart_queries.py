@@ -13,7 +13,7 @@ import duckdb
 from orchestration.defs.reports.figure_style import class_labels
 from orchestration.defs.reports.marts import MART_COLUMNS, read
 from orchestration.defs.reports.populations import PopulationShare, load_population_shares
-from orchestration.names import STUDY_POPULATION, TOP_LISTING
+from orchestration.names import LANGUAGE_MODELS_POPULATION, STUDY_POPULATION, TOP_LISTING
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class ClassCount:
 class TagCount:
     tag: str
     n_models: int
-    pct_of_class: float  # of the class's top-listing models (marts.report_tag_shares)
+    pct_of_class: float  # of the class's top-listing models of the population (marts.report_tag_shares)
 
 
 @dataclass(frozen=True)
@@ -140,17 +140,17 @@ def load_class_split(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> li
 
 
 def load_tags_by_class(
-    conn: duckdb.DuckDBPyConnection, snapshot_date: date, mart: str = "report_tag_shares"
+    conn: duckdb.DuckDBPyConnection, snapshot_date: date, population: str = STUDY_POPULATION
 ) -> dict[str, list[TagCount]]:
-    """Task tags per model class, most used first (ties by tag name, for stable figures): of every
-    model (report_tag_shares) or of the language models (report_language_model_tag_shares)."""
+    """Task tags per model class, most used first (ties by tag name, for stable figures), of a
+    population of marts.report_tag_shares: every model (the study's view) or the language models."""
     rows = read(
         conn,
-        mart,
+        "report_tag_shares",
         ("model_class", "tag", "n_models", "pct_of_class"),
-        where="snapshot_date = ?",
+        where="snapshot_date = ? and population = ?",
         order_by="model_class, n_models desc, tag",
-        params=[snapshot_date],
+        params=[snapshot_date, population],
     )
     by_class: dict[str, list[TagCount]] = {}
     for model_class, *tag_row in rows:
@@ -280,7 +280,7 @@ class StudyData:
     listings: list[ListingShares]
     scope_totals: dict[str, ScopeTotals]
     class_downloads: dict[str, ClassDownloads]
-    # Task tags per class of the top listing's language models (marts.report_language_model_tag_shares)
+    # Task tags per class of the top listing's language models (marts.report_tag_shares)
     language_model_tags: dict[str, list[TagCount]] = field(default_factory=dict)
     # The answer under each population, in display order (marts.report_population_shares)
     population_shares: list[PopulationShare] = field(default_factory=list)
@@ -288,6 +288,12 @@ class StudyData:
     @property
     def top(self) -> ListingShares | None:
         return next((item for item in self.listings if item.listing == TOP_LISTING), None)
+
+    @property
+    def language_models_by_class(self) -> dict[str, int]:
+        """The top listing's language models per class (the denominators of their tag charts)."""
+        share = next((p for p in self.population_shares if p.population == LANGUAGE_MODELS_POPULATION), None)
+        return {"SLM": (share.n_slm or 0) if share else 0, "LLM": (share.n_llm or 0) if share else 0}
 
 
 def load_study_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> StudyData:
@@ -302,6 +308,6 @@ def load_study_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> Stu
         listings=load_listing_shares(conn, snapshot_date),
         scope_totals=load_scope_totals(conn, snapshot_date),
         class_downloads=load_class_downloads(conn, snapshot_date),
-        language_model_tags=load_tags_by_class(conn, snapshot_date, "report_language_model_tag_shares"),
+        language_model_tags=load_tags_by_class(conn, snapshot_date, LANGUAGE_MODELS_POPULATION),
         population_shares=load_population_shares(conn, snapshot_date),
     )

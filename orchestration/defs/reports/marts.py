@@ -36,8 +36,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "pct_if_unknown_slm",
         "pct_if_unknown_llm",
     ),
-    "report_tag_shares": ("snapshot_date", "model_class", "tag", "n_models", "pct_of_class"),
-    "report_language_model_tag_shares": ("snapshot_date", "model_class", "tag", "n_models", "pct_of_class"),
+    "report_tag_shares": ("snapshot_date", "population", "model_class", "tag", "n_models", "pct_of_class"),
     "report_population_shares": (
         "snapshot_date",
         "population",
@@ -50,6 +49,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
         "n_units",
         "n_slm",
         "n_llm",
+        "n_known",
         "n_unknown_size",
         "n_unknown_modality",
         "slm_pct",

@@ -48,6 +48,7 @@ class PopulationShare:
     n_units: int | None
     n_slm: int | None
     n_llm: int | None
+    n_known: int | None  # SLMs and LLMs: the units of known size, slm_pct's sample
     n_unknown_size: int | None
     n_unknown_modality: int | None
     slm_pct: float | None
@@ -180,9 +181,8 @@ def render_population_shares(
                 capsize=6,
                 linewidth=1.5,
             )
-            n_known = (share.n_slm or 0) + (share.n_llm or 0)
             ax.annotate(
-                f"{share.slm_pct:.1f}%\n{_units(n_known, share.unit)} of known size",
+                f"{share.slm_pct:.1f}%\n{_units(share.n_known or 0, share.unit)} of known size",
                 (position, share.slm_pct_high),
                 textcoords="offset points",
                 xytext=(0, 6),

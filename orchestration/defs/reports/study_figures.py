@@ -46,9 +46,8 @@ from orchestration.defs.reports.mart_queries import (
 )
 from orchestration.defs.reports.populations import POPULATION_SHARES_FILE, render_population_shares
 from orchestration.defs.reports.safe_names import safe_filename
-from orchestration.names import ALL_SCOPE, LANGUAGE_MODELS_POPULATION
+from orchestration.names import ALL_SCOPE
 
-LANGUAGE_MODELS = LANGUAGE_MODELS_POPULATION
 LANGUAGE_MODELS_LABEL = "language models"
 
 __all__ = ["StudyFigure"]  # the figure type every family returns, imported from here by callers
@@ -446,11 +445,6 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
     out_dir.mkdir(parents=True, exist_ok=True)
     day = data.snapshot_date
     n_by_class = {row.model_class: row.n_models for row in data.class_split}
-    language_models = next((p for p in data.population_shares if p.population == LANGUAGE_MODELS), None)
-    n_language_models = {
-        "SLM": language_models.n_slm or 0 if language_models else 0,
-        "LLM": language_models.n_llm or 0 if language_models else 0,
-    }
     labels = data.rules.class_labels
     min_known = data.rules.min_known_models_per_period
     figures = [
@@ -463,7 +457,7 @@ def render_study_figure_set(data: StudyData, out_dir: Path) -> list[StudyFigure]
             render_tags(
                 c,
                 data.language_model_tags.get(c, []),
-                n_language_models.get(c, 0),
+                data.language_models_by_class[c],
                 day,
                 out_dir / language_model_tags_file(c),
                 LANGUAGE_MODELS_LABEL,

@@ -73,24 +73,7 @@ select
     counted.n_llm,
     counted.n_unknown_size,
     unknown_modality.n_unknown_modality,
-    case
-        when counted.n_slm + counted.n_llm > 0
-            then cast(100.0 * counted.n_slm as double) / (counted.n_slm + counted.n_llm)
-    end as slm_pct,
-    100 * {{ wilson_low('counted.n_slm', 'counted.n_slm + counted.n_llm') }} as slm_pct_low,
-    100 * {{ wilson_high('counted.n_slm', 'counted.n_slm + counted.n_llm') }} as slm_pct_high,
-    case
-        when counted.n_slm + counted.n_llm + counted.n_unknown_size > 0
-            then
-                cast(100.0 * (counted.n_slm + counted.n_unknown_size) as double)
-                / (counted.n_slm + counted.n_llm + counted.n_unknown_size)
-    end as slm_pct_if_unknown_slm,
-    case
-        when counted.n_slm + counted.n_llm + counted.n_unknown_size > 0
-            then
-                cast(100.0 * counted.n_slm as double)
-                / (counted.n_slm + counted.n_llm + counted.n_unknown_size)
-    end as slm_pct_if_unknown_llm
+    {{ slm_share_columns('counted.n_slm', 'counted.n_llm', 'counted.n_unknown_size') }}
 
 from counted
 

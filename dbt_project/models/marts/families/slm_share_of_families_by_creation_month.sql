@@ -68,30 +68,7 @@ shared as (
         n_slm_families,
         n_llm_families,
         n_unknown_families,
-        -- of the families of known size only; null when the month has none
-        case
-            when n_slm_families + n_llm_families > 0
-                then
-                    cast(100.0 * n_slm_families as double)
-                    / (n_slm_families + n_llm_families)
-        end as slm_pct,
-        -- its 95 % interval (null with the share)
-        100 * {{ wilson_low('n_slm_families', 'n_slm_families + n_llm_families') }} as slm_pct_low,
-        100 * {{ wilson_high('n_slm_families', 'n_slm_families + n_llm_families') }}
-            as slm_pct_high,
-        -- the share if every family of unknown size were an SLM family, or an LLM family
-        case
-            when n_slm_families + n_llm_families + n_unknown_families > 0
-                then
-                    cast(100.0 * (n_slm_families + n_unknown_families) as double)
-                    / (n_slm_families + n_llm_families + n_unknown_families)
-        end as slm_pct_if_unknown_slm,
-        case
-            when n_slm_families + n_llm_families + n_unknown_families > 0
-                then
-                    cast(100.0 * n_slm_families as double)
-                    / (n_slm_families + n_llm_families + n_unknown_families)
-        end as slm_pct_if_unknown_llm
+        {{ slm_share_columns('n_slm_families', 'n_llm_families', 'n_unknown_families') }}
 
     from counted
 

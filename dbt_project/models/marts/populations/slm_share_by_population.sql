@@ -132,24 +132,7 @@ shared as (
         cast(n_llm as bigint) as n_llm,
         cast(n_unknown_size as bigint) as n_unknown_size,
         cast(n_unknown_modality as bigint) as n_unknown_modality,
-        -- of the units of known size only; null when there is none
-        case
-            when n_slm + n_llm > 0
-                then cast(100.0 * n_slm as double) / (n_slm + n_llm)
-        end as slm_pct,
-        100 * {{ wilson_low('n_slm', 'n_slm + n_llm') }} as slm_pct_low,
-        100 * {{ wilson_high('n_slm', 'n_slm + n_llm') }} as slm_pct_high,
-        -- the share if every unit of unknown size were an SLM, or an LLM
-        case
-            when n_slm + n_llm + n_unknown_size > 0
-                then
-                    cast(100.0 * (n_slm + n_unknown_size) as double)
-                    / (n_slm + n_llm + n_unknown_size)
-        end as slm_pct_if_unknown_slm,
-        case
-            when n_slm + n_llm + n_unknown_size > 0
-                then cast(100.0 * n_slm as double) / (n_slm + n_llm + n_unknown_size)
-        end as slm_pct_if_unknown_llm
+        {{ slm_share_columns('n_slm', 'n_llm', 'n_unknown_size') }}
 
     from counted
 

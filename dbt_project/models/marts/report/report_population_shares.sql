@@ -123,6 +123,7 @@ joined as (
         measured.slm_pct_high,
         measured.slm_pct_if_unknown_slm,
         measured.slm_pct_if_unknown_llm,
+        measured.n_slm + measured.n_llm as n_known,
         measured.population is not null as is_measured
 
     from dates
