@@ -206,3 +206,45 @@ def test_day_by_day_incremental_runs_equal_the_full_build_across_the_renames(war
     }
     assert new_names <= shown
     assert not set(RENAMES) & shown
+
+
+# Tasks whose model is a model of natural-language text, and tasks whose model is not (it makes
+# images, video or speech, or looks at images), as the Hub's task pages define them
+# (https://huggingface.co/tasks): independent of the project's seed hub_pipeline_tags.
+LANGUAGE_TASKS = {"text-generation", "fill-mask", "text2text-generation", "translation", "summarization"}
+NON_LANGUAGE_TASKS = {
+    "text-to-image",
+    "image-to-image",
+    "text-to-video",
+    "image-to-video",
+    "text-to-speech",
+    "image-classification",
+    "object-detection",
+    "image-segmentation",
+    "depth-estimation",
+}
+
+
+def test_the_real_listings_language_models_are_the_text_models(warehouse, recorded):
+    """Every recorded model whose task is a language task is a language model, none whose task
+    makes or looks at images, video or speech is one, and the language_models population of
+    class_split counts exactly the models int_model_modality calls language models."""
+    task_of = {record["_id"]: record.get("pipeline_tag") for record in recorded}
+    flags = dict(query(warehouse, "select model_uid, is_language_model from intermediate.int_model_modality"))
+    language = [uid for uid, task in task_of.items() if task in LANGUAGE_TASKS]
+    not_language = [uid for uid, task in task_of.items() if task in NON_LANGUAGE_TASKS]
+    # the recording: 777 text-generation, 129 fill-mask, ...; 316 text-to-image, 76 image-classification, ...
+    assert len(language) > 900 and len(not_language) > 400
+    assert {flags[uid] for uid in language} == {True}
+    assert {flags[uid] for uid in not_language} == {False}
+
+    counted = dict(
+        query(
+            warehouse,
+            "select population, sum(n_models) from marts.class_split "
+            "where snapshot_date = ? and listing = 'top' group by 1",
+            [DAY_ONE],
+        )
+    )
+    assert counted["all_models"] == len(recorded)
+    assert counted["language_models"] == sum(flags.get(uid) is True for uid in task_of)
