@@ -81,13 +81,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 # Folders (or top-level files) that read one session-wide world run on one worker, so the world
 # is built once per run of the suite, not once per worker.
-SHARED_WORLD_GROUPS = {"test_pipeline_end_to_end": "whole_pipeline", "sizes": "whole_pipeline"}
+SHARED_WORLD_GROUPS = {
+    "test_pipeline_end_to_end": "whole_pipeline",
+    "sizes": "whole_pipeline",
+    "test_contract_constraints": "whole_pipeline",
+}
 
 
 @pytest.fixture(scope="session")
 def whole_pipeline(tmp_path_factory: pytest.TempPathFactory):
     """The whole pipeline over the simulated Hub (tests/pipeline_harness.py: WHOLE_PIPELINE_*),
-    once per session, read-only: tests/test_pipeline_end_to_end.py and tests/sizes read it."""
+    once per session, read-only: tests/test_pipeline_end_to_end.py, tests/sizes and
+    tests/test_contract_constraints.py read it."""
     from tests.pipeline_harness import whole_pipeline_run
 
     with whole_pipeline_run(tmp_path_factory.mktemp("whole_pipeline")) as run:
