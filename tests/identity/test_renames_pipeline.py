@@ -1,6 +1,6 @@
 """Renamed models keep one history, through the real pipeline.
 
-The simulated Hub renames models on three of ten consecutive days, in the three ways owners do
+The simulated Hub renames models on three of six consecutive days, in the three ways owners do
 (case change, owner transfer, new name), keeping each record's `_id` (renames.py); the daily job
 (`daily_snapshot`: snapshot, base models, dbt build with its data tests, figures) runs once per
 day over HTTP into a real DuckDB file, as the schedule does. Expected values come from the world's
@@ -23,8 +23,9 @@ from tests.pipeline_harness import ListingSizes, simulated_pipeline
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3000)]
 
-DAYS = [date(2025, 1, 1) + timedelta(days=i) for i in range(10)]
-RENAME_DAYS = (date(2025, 1, 3), date(2025, 1, 5), date(2025, 1, 8))
+# Each rename day has a run before it and one after it; two renames fall on consecutive days.
+DAYS = [date(2025, 1, 1) + timedelta(days=i) for i in range(6)]
+RENAME_DAYS = (date(2025, 1, 2), date(2025, 1, 4), date(2025, 1, 5))
 TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = 1000, 200, 2, 500
 N_MODELS = 2000
 OWN = ("safetensors", "gguf")  # a size the base's own weights give
