@@ -25,7 +25,7 @@ from orchestration.warehouse import SERVING_FILENAME, WarehouseResource
 def serving_copy(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     with retry_only_transient_failures(context):
         publication = publish_serving_copy(
-            warehouse.duckdb_path, warehouse.serving_path, run_id=context.run_id
+            warehouse.duckdb_path, warehouse.serving_path, run_id=context.run.run_id
         )
     context.log.info(
         f"published {publication.path} ({publication.bytes / 2**20:.1f} MiB, "

@@ -144,7 +144,7 @@ def dbt_daily_models(
             context.log.warning(f"catching up: building {first} to {last}, dates no earlier build covered")
         yield from _dbt_build(context, dbt, warehouse, args, (first, last))
         with warehouse.connect() as conn:
-            record_built(conn, first, last, context.run_id, everything=config.full_refresh)
+            record_built(conn, first, last, context.run.run_id, everything=config.full_refresh)
 
 
 @dbt_assets(
