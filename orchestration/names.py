@@ -19,7 +19,7 @@ NEW_MODELS_FROM_TOP_LISTING = "top_listing"
 # `scope` of marts.slm_share_by_creation_month covering the whole top listing (others are tags).
 ALL_SCOPE = "all"
 
-# `population` of the study marts (macros/populations.sql): every model of a listing, the
+# `population` of the study and history marts (macros/populations.sql): every model, the
 # study's view, which the report's figures of the study read; and the language models only.
 STUDY_POPULATION = "all_models"
 LANGUAGE_MODELS_POPULATION = "language_models"

@@ -334,7 +334,7 @@ def test_size_marts_intervals_match_the_formula(built_warehouse: Warehouse):
 def test_slm_share_of_new_models_intervals_and_bounds(built_warehouse: Warehouse):
     rows = built_warehouse.query(
         "select n_slm, n_llm, n_unknown, slm_pct_low, slm_pct_high, slm_pct_if_unknown_slm, "
-        "slm_pct_if_unknown_llm from marts.slm_share_of_new_models"
+        "slm_pct_if_unknown_llm from marts.slm_share_of_new_models where population = 'all_models'"
     )
     assert rows
     for n_slm, n_llm, n_unknown, low, high, if_slm, if_llm in rows:

@@ -159,7 +159,8 @@ def test_a_first_observation_has_no_delta(history_pipeline: Pipeline, truth: Tru
 def test_daily_class_shares_are_the_simulators(history_pipeline: Pipeline, truth: Truth):
     rows = history_pipeline.query(
         "select snapshot_date, model_class, n_models, downloads, share_pct, known_share_pct, "
-        "rolling_7d_share_pct, rolling_7d_days from marts.daily_downloads_by_class order by all"
+        "rolling_7d_share_pct, rolling_7d_days from marts.daily_downloads_by_class "
+        "where population = 'all_models' order by all"
     )
     by_day: dict[date, dict[str, tuple]] = defaultdict(dict)
     for day, cls, *values in rows:
@@ -194,7 +195,7 @@ def test_survival_is_kaplan_meier_of_the_simulators_top_listing(history_pipeline
     expected = kaplan_meier(members, truth.observed.classes)
     rows = history_pipeline.query(
         "select snapshot_date, model_class, days_since_entry, n_at_risk, n_events, n_censored, survival_pct "
-        "from marts.survival_by_class order by all"
+        "from marts.survival_by_class where population = 'all_models' order by all"
     )
     assert len(rows) == len(expected)
     for got, want in zip(rows, expected, strict=True):
@@ -209,7 +210,7 @@ def test_survival_is_kaplan_meier_of_the_simulators_top_listing(history_pipeline
 def test_monthly_downloads_hold_the_intervals_inside_each_month(history_pipeline: Pipeline, truth: Truth):
     rows = history_pipeline.query(
         "select month_start, model_class, downloads, n_models, is_complete_month "
-        "from marts.monthly_downloads_by_class"
+        "from marts.monthly_downloads_by_class where population = 'all_models'"
     )
     intervals = history_pipeline.query(
         "select model_id, interval_start, interval_end, model_class from marts.model_daily_downloads "
@@ -232,7 +233,7 @@ def test_download_share_by_model_age_is_the_simulators(history_pipeline: Pipelin
     world = history_pipeline.world
     rows = history_pipeline.query(
         "select snapshot_date, model_class, n_models, downloads, downloads_old, old_share_pct "
-        "from marts.download_share_by_model_age"
+        "from marts.download_share_by_model_age where population = 'all_models'"
     )
     assert rows
     for day, cls, n_models, downloads, downloads_old, share in rows:
@@ -263,7 +264,7 @@ def test_new_models_are_counted_once_per_week_from_each_listing(history_pipeline
         latest_class[model_id] = cls  # by date order: the last observation's class
     rows = history_pipeline.query(
         "select source_listing, creation_week, n_slm, n_llm, n_unknown, n_models "
-        "from marts.slm_share_of_new_models where snapshot_date = ?",
+        "from marts.slm_share_of_new_models where snapshot_date = ? and population = 'all_models'",
         [LAST_DAY],
     )
     expected: dict[tuple[str, date], Counter] = defaultdict(Counter)
@@ -281,7 +282,7 @@ def test_new_models_are_counted_once_per_week_from_each_listing(history_pipeline
         (s, w): c
         for s, w, c in history_pipeline.query(
             "select source_listing, creation_week, is_complete_week from marts.slm_share_of_new_models "
-            "where snapshot_date = ?",
+            "where snapshot_date = ? and population = 'all_models'",
             [LAST_DAY],
         )
     }

@@ -1,9 +1,11 @@
-"""The study marts' `all_models` rows are, row for row, what their definitions before the
-population dimension produced from the same raw data.
+"""The `all_models` rows of the marts with a population (the study marts, and the history marts
+that split by class) are, row for row, what their definitions before the population dimension
+produced from the same raw data.
 
 `previous_definitions/<mart>.sql` holds each mart's SQL as it was, verbatim. dbt compiles them as
 analyses of a temporary copy of the project (the refs resolve to the relations the pipeline built,
-the macros are the project's; an analysis is not incremental, so every snapshot date counts), and
+the macros are the project's; an analysis is not incremental, so every snapshot date counts, and a
+history mart's lookback reads from the first date on), and
 the compiled SQL runs on the warehouse of tests/populations/conftest.py, whose simulated world
 has language models, other models and models of unknown modality in every listing.
 """
@@ -54,11 +56,16 @@ def previous_sql(population_run: PopulationRun, tmp_path_factory: pytest.TempPat
     return {mart: (compiled / f"previous_{mart}.sql").read_text(encoding="utf-8") for mart in MARTS}
 
 
-def test_every_study_mart_keeps_its_previous_definition():
+def test_every_mart_with_a_population_keeps_its_previous_definition():
     assert MARTS == (
         "class_split",
+        "daily_downloads_by_class",
         "download_share_by_creation_month",
+        "download_share_by_model_age",
+        "monthly_downloads_by_class",
         "slm_share_by_creation_month",
+        "slm_share_of_new_models",
+        "survival_by_class",
         "tags_by_class",
     )
 

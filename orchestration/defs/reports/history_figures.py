@@ -55,7 +55,7 @@ from orchestration.defs.reports.figure_style import (
 )
 from orchestration.defs.reports.mart_queries import ReportRules, load_rules
 from orchestration.defs.reports.marts import read
-from orchestration.names import NEW_MODELS_FROM_NEW_LISTING, NEW_MODELS_FROM_TOP_LISTING
+from orchestration.names import NEW_MODELS_FROM_NEW_LISTING, NEW_MODELS_FROM_TOP_LISTING, STUDY_POPULATION
 
 SLM_DOWNLOAD_SHARE_FILE = "history_slm_download_share.png"
 MONTHLY_DOWNLOADS_FILE = "history_monthly_downloads.png"
@@ -193,7 +193,8 @@ def _latest_as_of(conn: duckdb.DuckDBPyConnection, mart: str, day: date) -> date
 
 
 def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> HistoryData:
-    """Read the history marts up to ``snapshot_date`` (each exists once dbt has built)."""
+    """Read the history marts up to ``snapshot_date`` (each exists once dbt has built), in the
+    study's view: the rows of every model (population all_models), never the language models'."""
     day = snapshot_date
     new_models_as_of = _latest_as_of(conn, "report_new_model_weeks", day)
     survival_as_of = _latest_as_of(conn, "survival_by_class", day)
@@ -225,9 +226,9 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
                     "known_share_pct",
                     "rolling_7d_known_share_pct",
                 ),
-                where="snapshot_date <= ?",
+                where="snapshot_date <= ? and population = ?",
                 order_by="snapshot_date, model_class",
-                params=[day],
+                params=[day, STUDY_POPULATION],
             )
         ],
         monthly=[
@@ -236,9 +237,9 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
                 conn,
                 "monthly_downloads_by_class",
                 ("month_start", "model_class", "downloads", "n_models", "is_complete_month"),
-                where="month_start <= ?",
+                where="month_start <= ? and population = ?",
                 order_by="month_start, model_class",
-                params=[day],
+                params=[day, STUDY_POPULATION],
             )
         ],
         new_models=[
@@ -310,9 +311,9 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
                 conn,
                 "survival_by_class",
                 ("model_class", "days_since_entry", "n_at_risk", "n_events", "n_censored", "survival_pct"),
-                where="snapshot_date = ?",
+                where="snapshot_date = ? and population = ?",
                 order_by="model_class, days_since_entry",
-                params=[survival_as_of],
+                params=[survival_as_of, STUDY_POPULATION],
             )
         ],
         survival_as_of=survival_as_of,
@@ -322,9 +323,9 @@ def load_history_data(conn: duckdb.DuckDBPyConnection, snapshot_date: date) -> H
                 conn,
                 "download_share_by_model_age",
                 ("snapshot_date", "model_class", "n_models", "downloads", "downloads_old", "old_share_pct"),
-                where="snapshot_date <= ?",
+                where="snapshot_date <= ? and population = ?",
                 order_by="snapshot_date, model_class",
-                params=[day],
+                params=[day, STUDY_POPULATION],
             )
         ],
     )

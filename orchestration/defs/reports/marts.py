@@ -161,6 +161,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "daily_downloads_by_class": (
         "snapshot_date",
+        "population",
         "model_class",
         "n_models",
         "downloads",
@@ -170,6 +171,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "monthly_downloads_by_class": (
         "month_start",
+        "population",
         "model_class",
         "downloads",
         "n_models",
@@ -177,6 +179,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "survival_by_class": (
         "snapshot_date",
+        "population",
         "model_class",
         "days_since_entry",
         "n_at_risk",
@@ -186,6 +189,7 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "download_share_by_model_age": (
         "snapshot_date",
+        "population",
         "model_class",
         "n_models",
         "downloads",

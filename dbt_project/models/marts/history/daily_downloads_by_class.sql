@@ -2,7 +2,10 @@
 -- (models observed on the day and on the day before). Longer intervals (after a missed run, or
 -- a model back in a listing after days away) are left out, never spread over their days: a
 -- day after a missed day has no row. Shares are of the day's total over every class; the
--- 7-day rolling share pools the downloads of the days with data among the last 7.
+-- 7-day rolling share pools the downloads of the days with data among the last 7. Per
+-- population: every model (`all_models`, the study's view) or the language models only
+-- (`language_models`, its shares of the language models' downloads; the models of unknown
+-- modality are counted apart, n_unknown_modality and downloads_unknown_modality).
 
 with
 
@@ -10,6 +13,7 @@ one_day_intervals as (
 
     select
         interval_end as snapshot_date,
+        model_uid,
         model_class,
         downloads
 
@@ -21,17 +25,39 @@ one_day_intervals as (
 
 ),
 
+modality as (
+
+    select
+        model_uid,
+        is_language_model
+
+    from {{ ref('int_model_modality') }}
+
+),
+
+in_populations as (
+
+    {{ rows_per_population('one_day_intervals', 'modality') }}
+
+),
+
 daily as (
 
     select
         snapshot_date,
+        population,
         model_class,
-        cast(sum(downloads) as bigint) as downloads,
-        count(*) as n_models
+        -- a one-day interval always has its downloads: 0 only for a group without a counted model
+        cast(coalesce(sum(case when is_counted then downloads end), 0) as bigint) as downloads,
+        cast(
+            coalesce(sum(case when is_unknown_modality then downloads end), 0) as bigint
+        ) as downloads_unknown_modality,
+        count(case when is_counted then 1 end) as n_models,
+        count(case when is_unknown_modality then 1 end) as n_unknown_modality
 
-    from one_day_intervals
+    from in_populations
 
-    group by snapshot_date, model_class
+    group by snapshot_date, population, model_class
 
 ),
 
@@ -39,12 +65,13 @@ daily_totals as (
 
     select
         snapshot_date,
+        population,
         sum(downloads) as total_downloads,
         sum(case when model_class in ('SLM', 'LLM') then downloads end) as known_downloads
 
     from daily
 
-    group by snapshot_date
+    group by snapshot_date, population
 
 ),
 
@@ -52,6 +79,7 @@ rolling_totals as (
 
     select
         snapshot_date,
+        population,
         total_downloads,
         known_downloads,
         sum(total_downloads) over last_7_days as rolling_total_downloads,
@@ -61,6 +89,7 @@ rolling_totals as (
     from daily_totals
 
     window last_7_days as (
+        partition by population
         order by snapshot_date
         range between interval 6 days preceding and current row
     )
@@ -72,7 +101,7 @@ rolling as (
     select
         *,
         sum(downloads) over (
-            partition by model_class
+            partition by population, model_class
             order by snapshot_date
             range between interval 6 days preceding and current row
         ) as rolling_downloads
@@ -85,9 +114,12 @@ shared as (
 
     select
         rolling.snapshot_date,
+        rolling.population,
         rolling.model_class,
         rolling.n_models,
         rolling.downloads,
+        rolling.n_unknown_modality,
+        rolling.downloads_unknown_modality,
         cast(rolling_totals.rolling_7d_days as integer) as rolling_7d_days,
         cast(
             100.0 * rolling.downloads / nullif(rolling_totals.total_downloads, 0) as double
@@ -116,7 +148,9 @@ shared as (
     from rolling
 
     inner join rolling_totals
-        on rolling.snapshot_date = rolling_totals.snapshot_date
+        on
+            rolling.snapshot_date = rolling_totals.snapshot_date
+            and rolling.population = rolling_totals.population
 
     where {{ history_recompute_from('rolling.snapshot_date') }}
 

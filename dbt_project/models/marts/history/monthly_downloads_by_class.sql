@@ -4,7 +4,10 @@
 -- its downloads); an interval across the month's start belongs to no month and is left out.
 -- A month is complete when the history covers it end to end: a snapshot on the eve of the
 -- month, one on its last day, and no gap between snapshots longer than
--- var('delta_lookback_days') in between. Incomplete months are kept, flagged.
+-- var('delta_lookback_days') in between. Incomplete months are kept, flagged. Per population:
+-- every model (`all_models`, the study's view) or the language models only (`language_models`;
+-- the models of unknown modality are counted apart, n_unknown_modality and
+-- downloads_unknown_modality).
 
 with
 
@@ -33,18 +36,39 @@ intervals as (
 
 ),
 
+modality as (
+
+    select
+        model_uid,
+        is_language_model
+
+    from {{ ref('int_model_modality') }}
+
+),
+
+in_populations as (
+
+    {{ rows_per_population('intervals', 'modality') }}
+
+),
+
 monthly as (
 
     select
         month_start,
+        population,
         model_class,
-        cast(sum(downloads) as bigint) as downloads,
-        count(distinct model_uid) as n_models,
-        count(*) as n_intervals
+        cast(coalesce(sum(case when is_counted then downloads end), 0) as bigint) as downloads,
+        cast(
+            coalesce(sum(case when is_unknown_modality then downloads end), 0) as bigint
+        ) as downloads_unknown_modality,
+        count(distinct case when is_counted then model_uid end) as n_models,
+        count(case when is_counted then 1 end) as n_intervals,
+        count(distinct case when is_unknown_modality then model_uid end) as n_unknown_modality
 
-    from intervals
+    from in_populations
 
-    group by month_start, model_class
+    group by month_start, population, model_class
 
 ),
 
@@ -93,10 +117,13 @@ final as (
 
     select
         monthly.month_start,
+        monthly.population,
         monthly.model_class,
         monthly.downloads,
         monthly.n_models,
         monthly.n_intervals,
+        monthly.n_unknown_modality,
+        monthly.downloads_unknown_modality,
         month_coverage.days_in_month,
         (
             month_coverage.has_eve_snapshot

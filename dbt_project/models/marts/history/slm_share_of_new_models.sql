@@ -6,7 +6,9 @@
 -- what a study of the top N sees. As of each snapshot date D: models seen up to D, a model's
 -- class being the one of its latest observation up to D (a new repository often gets its
 -- weights, hence its size, after its first day). slm_pct carries its 95 % interval and its
--- bounds under the unknown sizes.
+-- bounds under the unknown sizes. Per population: every model (`all_models`, the study's view)
+-- or the language models only (`language_models`, whose models of unknown modality are counted
+-- apart, n_unknown_modality).
 
 with
 
@@ -123,6 +125,7 @@ as_of_models as (
     select
         as_of_dates.as_of_date,
         first_sightings.source_listing,
+        first_sightings.model_uid,
         class_runs.model_class,
         cast(date_trunc('week', class_runs.created_at) as date) as creation_week
 
@@ -144,20 +147,38 @@ as_of_models as (
 
 ),
 
+modality as (
+
+    select
+        model_uid,
+        is_language_model
+
+    from {{ ref('int_model_modality') }}
+
+),
+
+in_populations as (
+
+    {{ rows_per_population('as_of_models', 'modality') }}
+
+),
+
 counted as (
 
     select
         as_of_date as snapshot_date,
+        population,
         source_listing,
         creation_week,
-        count(*) as n_models,
-        count(case when model_class = 'SLM' then 1 end) as n_slm,
-        count(case when model_class = 'LLM' then 1 end) as n_llm,
-        count(case when model_class = 'unknown' then 1 end) as n_unknown
+        count(case when is_counted then 1 end) as n_models,
+        count(case when is_counted and model_class = 'SLM' then 1 end) as n_slm,
+        count(case when is_counted and model_class = 'LLM' then 1 end) as n_llm,
+        count(case when is_counted and model_class = 'unknown' then 1 end) as n_unknown,
+        count(case when is_unknown_modality then 1 end) as n_unknown_modality
 
-    from as_of_models
+    from in_populations
 
-    group by as_of_date, source_listing, creation_week
+    group by as_of_date, population, source_listing, creation_week
 
 ),
 
@@ -165,12 +186,14 @@ final as (
 
     select
         counted.snapshot_date,
+        counted.population,
         counted.source_listing,
         counted.creation_week,
         counted.n_models,
         counted.n_slm,
         counted.n_llm,
         counted.n_unknown,
+        counted.n_unknown_modality,
         case
             when counted.n_slm + counted.n_llm > 0
                 then cast(100.0 * counted.n_slm / (counted.n_slm + counted.n_llm) as double)

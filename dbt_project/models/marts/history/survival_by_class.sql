@@ -10,6 +10,9 @@
 --   - right-censored: still present on every snapshot date up to D; time = D - entry.
 -- survival_pct at k days = 100 * prod over t <= k of (1 - events at t / at risk at t), the
 -- share still in the top N k days after entering; at risk at t = subjects whose time >= t.
+-- Per population: every subject (`all_models`, the study's view) or the language models only
+-- (`language_models`): their own curves; the subjects of unknown modality are left out of the
+-- curve and counted apart (n_unknown_modality, the same on every row of a curve).
 
 with
 
@@ -103,6 +106,22 @@ subjects as (
 
 ),
 
+modality as (
+
+    select
+        model_uid,
+        is_language_model
+
+    from {{ ref('int_model_modality') }}
+
+),
+
+in_populations as (
+
+    {{ rows_per_population('subjects', 'modality') }}
+
+),
+
 as_of_dates as (
 
     select snapshot_date as as_of_date
@@ -115,28 +134,35 @@ observed as (
 
     select
         as_of_dates.as_of_date,
-        subjects.model_class,
-        coalesce(subjects.exit_date <= as_of_dates.as_of_date, false) as is_event,
+        in_populations.population,
+        in_populations.model_class,
+        in_populations.is_counted,
+        in_populations.is_unknown_modality,
+        coalesce(in_populations.exit_date <= as_of_dates.as_of_date, false) as is_event,
         date_diff(
             'day',
-            subjects.entry_date,
+            in_populations.entry_date,
             case
-                when subjects.exit_date <= as_of_dates.as_of_date then subjects.exit_date
+                when in_populations.exit_date <= as_of_dates.as_of_date
+                    then in_populations.exit_date
                 else as_of_dates.as_of_date
             end
         ) as days_observed
 
     from as_of_dates
 
-    inner join subjects
-        on as_of_dates.as_of_date >= subjects.entry_date
+    inner join in_populations
+        on as_of_dates.as_of_date >= in_populations.entry_date
 
 ),
 
+-- A curve is of the population's subjects only: a subject of unknown modality has no time on
+-- it (a Kaplan-Meier step needs subjects at risk), it is counted once per curve instead.
 counted as (
 
     select
         as_of_date,
+        population,
         model_class,
         days_observed,
         count(case when is_event then 1 end) as n_events,
@@ -144,7 +170,25 @@ counted as (
 
     from observed
 
-    group by as_of_date, model_class, days_observed
+    where is_counted
+
+    group by as_of_date, population, model_class, days_observed
+
+),
+
+unknown_modality as (
+
+    select
+        as_of_date,
+        population,
+        model_class,
+        count(*) as n_unknown_modality
+
+    from observed
+
+    where is_unknown_modality
+
+    group by as_of_date, population, model_class
 
 ),
 
@@ -153,12 +197,13 @@ grid as (
 
     select
         as_of_date,
+        population,
         model_class,
         unnest(range(0, max(days_observed) + 1)) as days_since_entry
 
     from counted
 
-    group by as_of_date, model_class
+    group by as_of_date, population, model_class
 
 ),
 
@@ -166,6 +211,7 @@ filled as (
 
     select
         grid.as_of_date,
+        grid.population,
         grid.model_class,
         grid.days_since_entry,
         coalesce(counted.n_events, 0) as n_events,
@@ -176,6 +222,7 @@ filled as (
     left join counted
         on
             grid.as_of_date = counted.as_of_date
+            and grid.population = counted.population
             and grid.model_class = counted.model_class
             and grid.days_since_entry = counted.days_observed
 
@@ -186,7 +233,7 @@ at_risk as (
     select
         *,
         sum(n_events + n_censored) over (
-            partition by as_of_date, model_class
+            partition by as_of_date, population, model_class
             order by days_since_entry desc
             rows between unbounded preceding and current row
         ) as n_at_risk
@@ -198,19 +245,27 @@ at_risk as (
 estimated as (
 
     select
-        as_of_date as snapshot_date,
-        model_class,
-        cast(days_since_entry as integer) as days_since_entry,
-        cast(n_at_risk as bigint) as n_at_risk,
-        cast(n_events as bigint) as n_events,
-        cast(n_censored as bigint) as n_censored,
-        100.0 * product(1.0 - cast(n_events as double) / n_at_risk) over (
-            partition by as_of_date, model_class
-            order by days_since_entry
+        at_risk.as_of_date as snapshot_date,
+        at_risk.population,
+        at_risk.model_class,
+        cast(at_risk.days_since_entry as integer) as days_since_entry,
+        cast(at_risk.n_at_risk as bigint) as n_at_risk,
+        cast(at_risk.n_events as bigint) as n_events,
+        cast(at_risk.n_censored as bigint) as n_censored,
+        cast(coalesce(unknown_modality.n_unknown_modality, 0) as bigint) as n_unknown_modality,
+        100.0 * product(1.0 - cast(at_risk.n_events as double) / at_risk.n_at_risk) over (
+            partition by at_risk.as_of_date, at_risk.population, at_risk.model_class
+            order by at_risk.days_since_entry
             rows between unbounded preceding and current row
         ) as survival_pct
 
     from at_risk
+
+    left join unknown_modality
+        on
+            at_risk.as_of_date = unknown_modality.as_of_date
+            and at_risk.population = unknown_modality.population
+            and at_risk.model_class = unknown_modality.model_class
 
 )
 

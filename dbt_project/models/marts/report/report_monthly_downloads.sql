@@ -8,6 +8,8 @@ with
 months as (
 
     select * from {{ ref('monthly_downloads_by_class') }}
+    -- the study's view: every model, not the language models only
+    where population = 'all_models'
 
 ),
 

@@ -7,7 +7,10 @@ with
 weeks as (
 
     select * from {{ ref('slm_share_of_new_models') }}
-    where {{ incremental_snapshot_window('snapshot_date') }}
+    where
+        -- the study's view: every model, not the language models only
+        population = 'all_models'
+        and {{ incremental_snapshot_window('snapshot_date') }}
 
 ),
 

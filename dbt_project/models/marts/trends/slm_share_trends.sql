@@ -52,6 +52,9 @@ download_months as (
 
     from {{ ref('monthly_downloads_by_class') }}
 
+    -- the study's view: every model, not the language models only
+    where population = 'all_models'
+
     group by month_start
 
 ),
