@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export HF_HUB_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: env chromium system-deps docs demo test check check-tests validate lint format dev dev-demo rebuild sql clean bench
+.PHONY: env chromium system-deps docs demo test check check-tests validate lint lint-changed format dev dev-demo rebuild sql clean bench
 
 $(BIN)/python: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -49,13 +49,16 @@ system-deps:
 test: env chromium system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# The fast tier, for every change: lint, the Definitions load, and the tests marked `check`
-# (pure Python, dbt's unit tests, the simulated Hub's API), the three side by side.
+# The fast tier, for every change: lint (the SQL the change touches), the Definitions load, and
+# the tests marked `check` (pure Python, dbt's unit tests, the simulated Hub's API), side by side.
 check: env
-	@$(MAKE) --no-print-directory -j3 --output-sync=target lint validate check-tests
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint-changed validate check-tests
 
+# Only the fast tier's files are collected (CHECK_TIER, tests/conftest.py): collecting the whole
+# suite to deselect most of it costs each worker seconds of imports.
 check-tests: env
-	$(BIN)/pytest -m check -n 2 --dist loadgroup
+	$(BIN)/pytest -m check -n 2 --dist loadgroup \
+	  $$($(BIN)/python -c "from tests.conftest import CHECK_TIER; print(*('tests/' + p for p in CHECK_TIER))")
 
 validate: env
 	$(BIN)/dagster definitions validate
@@ -63,7 +66,25 @@ validate: env
 lint: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/sqlfluff lint dbt_project --processes 2
+
+# What `make check` lints: all the Python (ruff takes a second), and the SQL files changed since
+# the branch left main (committed, staged, unstaged or new); every SQL file when a macro, a test
+# macro or the linter's configuration changed, since those change how every file renders.
+# `make lint` and `make test` (tests/dbt/test_sql_style.py) lint every file.
+SQL_BASE = $$(git merge-base HEAD main 2>/dev/null || git rev-parse HEAD)
+lint-changed: env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@changed=$$({ git diff --name-only --diff-filter=d $(SQL_BASE); \
+	  git ls-files --others --exclude-standard; } | sort -u); \
+	if echo "$$changed" | grep -qE '^(dbt_project/(macros|sqlfluff_libs|tests/generic)/|\.sqlfluff)'; then \
+	  echo "sqlfluff: macros or linter config changed, linting every file"; \
+	  $(BIN)/sqlfluff lint dbt_project --processes 2; \
+	else \
+	  sql=$$(echo "$$changed" | grep -E '^dbt_project/.*\.sql$$' || true); \
+	  if [ -n "$$sql" ]; then $(BIN)/sqlfluff lint $$sql; else echo "sqlfluff: no SQL changed since main"; fi; \
+	fi
 
 format: env
 	$(BIN)/ruff check --fix .

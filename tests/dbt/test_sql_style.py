@@ -20,6 +20,8 @@ def test_sqlfluff_lint_passes():
             "dbt_project/models",
             "dbt_project/macros",
             "dbt_project/tests",
+            "--processes",
+            "2",
             "--disable-progress-bar",
             "--nocolor",
         ],
