@@ -77,18 +77,25 @@ def non_null_columns(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], s
     return found
 
 
-def test_no_contract_model_keeps_a_not_null_data_test_beside_its_constraint():
+def test_a_contract_table_keeps_only_the_not_null_tests_of_some_rows():
+    """On a contract table, a not_null data test is left only where it checks some rows (a `where`
+    other than the run's window): a constraint would refuse the nulls the other rows may hold."""
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     nodes = manifest["nodes"]
-    doubled = []
+    kept: dict[str, set[str]] = {}
     for node in nodes.values():
         if node["resource_type"] != "test" or (node.get("test_metadata") or {}).get("name") != "not_null":
             continue
-        config = nodes.get(node.get("attached_node") or "", {}).get("config", {})
-        is_table = config.get("materialized") in ("table", "incremental")
-        if config.get("contract", {}).get("enforced") and is_table:
-            doubled.append(node["name"])
-    assert doubled == []
+        model = nodes.get(node.get("attached_node") or "", {})
+        config = model.get("config", {})
+        if config.get("contract", {}).get("enforced") and config.get("materialized") in (
+            "table",
+            "incremental",
+        ):
+            kept.setdefault(model["name"], set()).add(node["config"].get("where") or "every row")
+    assert kept == {"class_split": {"n_models > 0"}}
+    declared = declared_not_null()[("marts", "class_split")]
+    assert {"pct", "pct_low", "pct_high"}.isdisjoint(declared)
 
 
 def test_every_declared_not_null_column_is_not_null_in_the_warehouse(whole_pipeline):
@@ -135,3 +142,35 @@ def test_a_warehouse_built_before_the_constraints_gets_them_and_a_null_in_histor
     failed = dbt_run(warehouse_dir, LAST_DAY, "class_split")
     assert failed.returncode != 0
     assert "NOT NULL constraint failed: class_split.listing" in failed.stdout + failed.stderr
+
+
+def test_a_not_null_the_contract_no_longer_declares_is_dropped(whole_pipeline, tmp_path):
+    """A table built when a column was declared non-null accepts nulls again once the contract
+    drops the constraint (class_split's shares are null where a class has no model)."""
+    warehouse_dir, _ = whole_pipeline.copy_to(tmp_path)
+    database = str(warehouse_dir / "observatory.duckdb")
+    undeclared = sorted(
+        {
+            column
+            for (column,) in duckdb.connect(database, read_only=True)
+            .execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = 'class_split'"
+            )
+            .fetchall()
+        }
+        - declared_not_null()[("marts", "class_split")]
+    )
+    assert "pct" in undeclared
+    with duckdb.connect(database) as conn:
+        # a column of the table without a null today, constrained as an older contract did
+        column = next(
+            name
+            for name in undeclared
+            if conn.execute(f"select count(*) from marts.class_split where {name} is null").fetchone() == (0,)
+        )
+        conn.execute(f"alter table marts.class_split alter column {column} set not null")
+    completed = dbt_run(warehouse_dir, LAST_DAY, "class_split")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    with duckdb.connect(database, read_only=True) as conn:
+        assert column not in non_null_columns(conn)[("marts", "class_split")]

@@ -9,7 +9,10 @@
     column was constrained would keep accepting nulls. This post-hook (dbt_project.yml) adds
     what the catalog lacks after each build of the model: ALTER ... SET NOT NULL checks the rows
     already there, so a null in history fails the build naming the table and the column, as the
-    data test did.
+    data test did; and it drops the NOT NULL of a column the contract no longer declares, so the
+    catalog follows the contract both ways. A not_null test that checks some rows only (a `where`
+    other than the run's window, e.g. `n_models > 0`) stays a data test: a constraint holds for
+    every row.
 -#}
 {% macro ensure_not_null_constraints() -%}
     {%- if not execute or model.resource_type != 'model' -%}
@@ -26,25 +29,23 @@
             {%- do declared.append(column.name) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- if not declared -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set nullable_sql -%}
-        select column_name
+    {#- Both ways: a column the contract no longer declares non-null accepts nulls again. -#}
+    {%- set catalog_sql -%}
+        select column_name, is_nullable = 'YES' as is_nullable
         from information_schema.columns
         where
             table_schema = '{{ this.schema }}'
             and table_name = '{{ this.identifier }}'
-            and is_nullable = 'YES'
-            and column_name in ({% for name in declared %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %})
         order by column_name
     {%- endset -%}
-    {%- set missing = run_query(nullable_sql).columns[0].values() -%}
     {%- set statements = [] -%}
-    {%- for name in missing -%}
-        {%- do statements.append(
-            'alter table ' ~ this ~ ' alter column ' ~ adapter.quote(name) ~ ' set not null'
-        ) -%}
+    {%- for row in run_query(catalog_sql).rows -%}
+        {%- set column = adapter.quote(row[0]) -%}
+        {%- if row[1] and row[0] in declared -%}
+            {%- do statements.append('alter table ' ~ this ~ ' alter column ' ~ column ~ ' set not null') -%}
+        {%- elif not row[1] and row[0] not in declared -%}
+            {%- do statements.append('alter table ' ~ this ~ ' alter column ' ~ column ~ ' drop not null') -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return(statements | join(';\n')) }}
 {%- endmacro %}
