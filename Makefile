@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export HF_HUB_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: env chromium system-deps docs demo test check check-tests validate lint lint-changed format dev dev-demo rebuild sql clean bench
+.PHONY: env chromium system-deps docs demo test check check-tests validate lint lint-python lint-changed format dev dev-demo rebuild sql clean bench
 
 $(BIN)/python: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -63,19 +63,19 @@ check-tests: env
 validate: env
 	$(BIN)/dagster definitions validate
 
-lint: env
+lint: lint-python
+	$(BIN)/sqlfluff lint dbt_project --processes 2
+
+lint-python: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project --processes 2
 
 # What `make check` lints: all the Python (ruff takes a second), and the SQL files changed since
 # the branch left main (committed, staged, unstaged or new); every SQL file when a macro, a test
 # macro or the linter's configuration changed, since those change how every file renders.
 # `make lint` and `make test` (tests/dbt/test_sql_style.py) lint every file.
 SQL_BASE = $$(git merge-base HEAD main 2>/dev/null || git rev-parse HEAD)
-lint-changed: env
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+lint-changed: lint-python
 	@changed=$$({ git diff --name-only --diff-filter=d $(SQL_BASE); \
 	  git ls-files --others --exclude-standard; } | sort -u); \
 	if echo "$$changed" | grep -qE '^(dbt_project/(macros|sqlfluff_libs|tests/generic)/|\.sqlfluff)'; then \

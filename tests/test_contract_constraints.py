@@ -9,43 +9,25 @@ built before a column was constrained gets the constraint from its next build
 """
 
 import json
-import os
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.defs.transform.assets import WINDOW_END_ENV, WINDOW_START_ENV
 from orchestration.defs.transform.project import dbt_project
+from tests.history.conftest import run_dbt
 from tests.pipeline_harness import WHOLE_PIPELINE_DAYS
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 LAST_DAY = WHOLE_PIPELINE_DAYS[-1]
-DBT = Path(sys.executable).parent / "dbt"
 
 
 def dbt_run(warehouse_dir: Path, day: date, *models: str) -> subprocess.CompletedProcess:
     """`dbt run` of `models` over the warehouse for one day's window, as the daily asset runs it."""
-    project = str(dbt_project.project_dir)
-    command = [str(DBT), "run", "--select", *models, "--project-dir", project, "--profiles-dir", project]
-    command += [
-        "--target-path",
-        str(warehouse_dir / "dbt_target"),
-        "--log-path",
-        str(warehouse_dir / "dbt_logs"),
-    ]
-    env = {
-        **os.environ,
-        "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        WINDOW_START_ENV: day.isoformat(),
-        WINDOW_END_ENV: day.isoformat(),
-    }
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+    return run_dbt(warehouse_dir, "run", "--select", *models, window=(day, day), must_succeed=False)
 
 
 def declared_not_null() -> dict[tuple[str, str], set[str]]:

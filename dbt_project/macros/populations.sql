@@ -14,19 +14,19 @@
     `is_counted` (the model counts in the population: always in all_models, a language model
     in language_models) and `is_unknown_modality` (a model of unknown modality, in the
     language_models rows only, to be counted apart). A model that is known not to be a
-    language model has no language_models row. `modality` is a CTE over int_model_modality; a
-    model it does not hold is of unknown modality.
+    language model has no language_models row. The modality is int_model_modality's; a model
+    it does not hold is of unknown modality.
 -#}
-{% macro rows_per_population(models, modality) -%}
+{% macro rows_per_population(models) -%}
     select
         {{ models }}.*,
         populations.population,
         coalesce(
-            populations.population = 'all_models' or {{ modality }}.is_language_model, false
+            populations.population = 'all_models' or modality.is_language_model, false
         ) as is_counted,
         (
             populations.population = 'language_models'
-            and {{ modality }}.is_language_model is null
+            and modality.is_language_model is null
         ) as is_unknown_modality
 
     from {{ models }}
@@ -37,11 +37,11 @@
     {%- endfor %}
     ) as populations (population)
 
-    left join {{ modality }}
-        on {{ models }}.model_uid = {{ modality }}.model_uid
+    left join {{ ref('int_model_modality') }} as modality
+        on {{ models }}.model_uid = modality.model_uid
 
     where
         populations.population = 'all_models'
-        or {{ modality }}.is_language_model
-        or {{ modality }}.is_language_model is null
+        or modality.is_language_model
+        or modality.is_language_model is null
 {%- endmacro %}

@@ -248,3 +248,28 @@ def test_the_real_listings_language_models_are_the_text_models(warehouse, record
     )
     assert counted["all_models"] == len(recorded)
     assert counted["language_models"] == sum(flags.get(uid) is True for uid in task_of)
+
+
+def test_the_history_marts_language_models_are_the_real_text_models(warehouse, recorded):
+    """slm_share_of_new_models's language_models rows (the recorded listing serves as the top
+    listing; the recording has no all-time counter, so no download mart has a one-day interval)
+    count the models int_model_modality calls language models: every one whose published task is
+    a language task, none whose task makes or looks at images, video or speech; the undecided
+    apart; the study's rows every model."""
+    task_of = {record["_id"]: record.get("pipeline_tag") for record in recorded}
+    flags = dict(query(warehouse, "select model_uid, is_language_model from intermediate.int_model_modality"))
+    by_task = [uid for uid, task in task_of.items() if task in LANGUAGE_TASKS]
+    not_by_task = [uid for uid, task in task_of.items() if task in NON_LANGUAGE_TASKS]
+    rows = dict(
+        (population, (n, undecided))
+        for population, n, undecided in query(
+            warehouse,
+            "select population, sum(n_models), sum(n_unknown_modality) from marts.slm_share_of_new_models "
+            "where snapshot_date = ? and source_listing = 'top_listing' group by 1",
+            [DAY_TWO],
+        )
+    )
+    n_language = sum(flags.get(uid) is True for uid in task_of)
+    n_undecided = sum(flags.get(uid) is None for uid in task_of)
+    assert len(by_task) <= n_language <= len(task_of) - len(not_by_task)
+    assert rows == {"all_models": (len(recorded), 0), "language_models": (n_language, n_undecided)}

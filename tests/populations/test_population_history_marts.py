@@ -92,24 +92,36 @@ def test_the_two_days_hold_every_kind_of_model(facts: Facts):
     assert kinds["language"] and kinds[None] and kinds["unknown_modality"], kinds
 
 
-def test_language_models_daily_downloads_by_class_equal_the_worlds(
-    population_run: PopulationRun, facts: Facts
-):
-    downloads = population_run.world.daily_downloads(DAY)
+def language_day_counts(population_run: PopulationRun, facts: Facts) -> dict[str, Counter]:
+    """Per class, the world's one-day downloads of DAY over the language models (n_models,
+    downloads, and for the age mart n_models_old, downloads_old) and over the models of undecided
+    modality (n_unknown_modality, downloads_unknown_modality)."""
+    world = population_run.world
+    downloads = world.daily_downloads(DAY)
     expected: dict[str, Counter] = defaultdict(Counter)
-    every_model = 0
     for i in one_day_models(facts, DAY):
-        every_model += int(downloads[i])
         kind = facts.population_of(i)
         if kind is None:
             continue
         counts = expected[facts.classes[(DAY, i)]]
         if kind == "language":
+            is_old = (DAY - world.created_date_of(str(world.model_ids[i]))).days > OLD_MODEL_AGE_DAYS
             counts["n_models"] += 1
+            counts["n_models_old"] += is_old
             counts["downloads"] += int(downloads[i])
+            counts["downloads_old"] += int(downloads[i]) if is_old else 0
         else:
             counts["n_unknown_modality"] += 1
             counts["downloads_unknown_modality"] += int(downloads[i])
+    return expected
+
+
+def test_language_models_daily_downloads_by_class_equal_the_worlds(
+    population_run: PopulationRun, facts: Facts
+):
+    downloads = population_run.world.daily_downloads(DAY)
+    every_model = sum(int(downloads[i]) for i in one_day_models(facts, DAY))
+    expected = language_day_counts(population_run, facts)
     total = sum(c["downloads"] for c in expected.values())
     known = sum(c["downloads"] for cls, c in expected.items() if cls in ("SLM", "LLM"))
     # the language models draw part of the day's downloads, not all of them
@@ -142,19 +154,7 @@ def test_language_models_daily_downloads_by_class_equal_the_worlds(
 def test_language_models_monthly_downloads_equal_the_worlds(population_run: PopulationRun, facts: Facts):
     """January 2025 holds the one-day intervals ending on the second day (the first day's
     observations have no previous one): the world's downloads of that day, flagged incomplete."""
-    downloads = population_run.world.daily_downloads(DAY)
-    expected: dict[str, Counter] = defaultdict(Counter)
-    for i in one_day_models(facts, DAY):
-        kind = facts.population_of(i)
-        if kind is None:
-            continue
-        counts = expected[facts.classes[(DAY, i)]]
-        if kind == "language":
-            counts["n_models"] += 1
-            counts["downloads"] += int(downloads[i])
-        else:
-            counts["n_unknown_modality"] += 1
-            counts["downloads_unknown_modality"] += int(downloads[i])
+    expected = language_day_counts(population_run, facts)
     stored = population_run.query(
         "select month_start, model_class, n_models, n_intervals, downloads, n_unknown_modality, "
         "downloads_unknown_modality, is_complete_month from marts.monthly_downloads_by_class "
@@ -176,23 +176,7 @@ def test_language_models_monthly_downloads_equal_the_worlds(population_run: Popu
 def test_language_models_download_share_by_model_age_equals_the_worlds(
     population_run: PopulationRun, facts: Facts
 ):
-    world = population_run.world
-    downloads = world.daily_downloads(DAY)
-    expected: dict[str, Counter] = defaultdict(Counter)
-    for i in one_day_models(facts, DAY):
-        kind = facts.population_of(i)
-        if kind is None:
-            continue
-        counts = expected[facts.classes[(DAY, i)]]
-        if kind == "language":
-            is_old = (DAY - world.created_date_of(str(world.model_ids[i]))).days > OLD_MODEL_AGE_DAYS
-            counts["n_models"] += 1
-            counts["n_models_old"] += is_old
-            counts["downloads"] += int(downloads[i])
-            counts["downloads_old"] += int(downloads[i]) if is_old else 0
-        else:
-            counts["n_unknown_modality"] += 1
-            counts["downloads_unknown_modality"] += int(downloads[i])
+    expected = language_day_counts(population_run, facts)
     # old and recent language models both draw downloads
     old = sum(c["downloads_old"] for c in expected.values())
     assert 0 < old < sum(c["downloads"] for c in expected.values())

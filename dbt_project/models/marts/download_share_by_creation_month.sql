@@ -18,19 +18,9 @@ top_models as (
 
 ),
 
-modality as (
-
-    select
-        model_uid,
-        is_language_model
-
-    from {{ ref('int_model_modality') }}
-
-),
-
 in_populations as (
 
-    {{ rows_per_population('top_models', 'modality') }}
+    {{ rows_per_population('top_models') }}
 
 ),
 

@@ -25,19 +25,9 @@ one_day_intervals as (
 
 ),
 
-modality as (
-
-    select
-        model_uid,
-        is_language_model
-
-    from {{ ref('int_model_modality') }}
-
-),
-
 in_populations as (
 
-    {{ rows_per_population('one_day_intervals', 'modality') }}
+    {{ rows_per_population('one_day_intervals') }}
 
 ),
 

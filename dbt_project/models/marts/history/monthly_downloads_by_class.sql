@@ -36,19 +36,9 @@ intervals as (
 
 ),
 
-modality as (
-
-    select
-        model_uid,
-        is_language_model
-
-    from {{ ref('int_model_modality') }}
-
-),
-
 in_populations as (
 
-    {{ rows_per_population('intervals', 'modality') }}
+    {{ rows_per_population('intervals') }}
 
 ),
 

@@ -147,19 +147,9 @@ as_of_models as (
 
 ),
 
-modality as (
-
-    select
-        model_uid,
-        is_language_model
-
-    from {{ ref('int_model_modality') }}
-
-),
-
 in_populations as (
 
-    {{ rows_per_population('as_of_models', 'modality') }}
+    {{ rows_per_population('as_of_models') }}
 
 ),
 

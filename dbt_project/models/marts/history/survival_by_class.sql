@@ -106,19 +106,9 @@ subjects as (
 
 ),
 
-modality as (
-
-    select
-        model_uid,
-        is_language_model
-
-    from {{ ref('int_model_modality') }}
-
-),
-
 in_populations as (
 
-    {{ rows_per_population('subjects', 'modality') }}
+    {{ rows_per_population('subjects') }}
 
 ),
 
