@@ -71,13 +71,14 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> R
 
 class FixedWindowRateLimiter:
     """The Hub's fixed-window quota: `quota` requests per `window_s` seconds, windows aligned on
-    the limiter's start. Every request, refused ones included, counts."""
+    the first request the limiter counts (a client's first call opens its window, however long
+    after the server started). Every request, refused ones included, counts."""
 
     def __init__(self, quota: int, window_s: float, clock=time.monotonic):
         self.quota = quota
         self.window_s = window_s
         self._clock = clock
-        self._start = clock()
+        self._start: float | None = None
         self._window = 0
         self._count = 0
         self._lock = threading.Lock()
@@ -85,6 +86,8 @@ class FixedWindowRateLimiter:
     def hit(self) -> tuple[bool, int, int]:
         """Count one request: (allowed, remaining in the window, seconds until the window resets)."""
         with self._lock:
+            if self._start is None:
+                self._start = self._clock()
             elapsed = self._clock() - self._start
             window = int(elapsed // self.window_s)
             if window != self._window:

@@ -49,3 +49,14 @@ def test_fixed_windows_reset_on_their_boundaries():
     assert limiter.hit() == (False, 0, 3)
     now[0] = 110.0
     assert limiter.hit() == (True, 1, 10)
+
+
+def test_the_first_window_opens_with_the_first_request_not_with_the_server():
+    now = [100.0]
+    limiter = FixedWindowRateLimiter(quota=2, window_s=10, clock=lambda: now[0])
+    now[0] = 133.0  # a client that starts long after the server still gets a whole window
+    assert [limiter.hit() for _ in range(3)] == [(True, 1, 10), (True, 0, 10), (False, 0, 10)]
+    now[0] = 142.9
+    assert limiter.hit() == (False, 0, 1)
+    now[0] = 143.0
+    assert limiter.hit() == (True, 1, 10)
