@@ -50,7 +50,7 @@ def test_real_records_repeated_at_every_page_edge_are_each_counted_once(tmp_path
     assert result.success
     assert repeats >= len(recorded) // PAGE_SIZE - 1, "pages after the first repeated a model"
 
-    built = run_dbt(tmp_path, "build", "--select", "+int_census_models")
+    built = run_dbt(tmp_path, "build", "--select", "+int_census_models", "--exclude", "test_type:unit")
     assert built.returncode == 0, built.stdout[-3000:]
     with duckdb.connect(str(tmp_path / "observatory.duckdb"), read_only=True) as conn:
         received = conn.execute("select count(*) from raw.hub_model_census").fetchone()[0]

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.defs.transform.assets import SKIP_UNIT_TESTS, WINDOW_END_ENV, WINDOW_START_ENV
 from tests.dbt import hub_records
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +112,18 @@ class Warehouse:
     def marts(self) -> dict[str, list[tuple]]:
         return {name: self.mart(name) for name in MARTS}
 
-    def dbt(self, command: str, *args: str, dbt_vars: dict | None = None) -> DbtResult:
+    def dbt(
+        self,
+        command: str,
+        *args: str,
+        dbt_vars: dict | None = None,
+        window: tuple[date, date] | None = None,
+        unit_tests: bool = False,
+    ) -> DbtResult:
+        """The real dbt CLI over this warehouse. `window` is passed as the Dagster assets pass it
+        (env vars, macros/snapshot_window.sql), so successive windows keep dbt's partial parse.
+        A `build` skips dbt's unit tests unless asked, as the pipeline's builds do: they check the
+        SQL against fixed inputs, never the data (tests/dbt/test_unit_tests.py runs them all)."""
         cmd = [
             str(DBT),
             command,
@@ -125,6 +137,8 @@ class Warehouse:
             str(self.root / "dbt_logs"),
             *args,
         ]
+        if command == "build" and not unit_tests:
+            cmd += SKIP_UNIT_TESTS
         if dbt_vars:
             cmd += ["--vars", json.dumps(dbt_vars)]
         env = {
@@ -132,6 +146,8 @@ class Warehouse:
             "SLM_OBS_WAREHOUSE_DIR": str(self.root),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DO_NOT_TRACK": "1",
+            WINDOW_START_ENV: window[0].isoformat() if window else "",
+            WINDOW_END_ENV: window[1].isoformat() if window else "",
         }
         completed = subprocess.run(
             cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
@@ -140,17 +156,19 @@ class Warehouse:
         run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
         return DbtResult(completed.returncode, completed.stdout + completed.stderr, run_results)
 
-    def build(self, *args: str, dbt_vars: dict | None = None) -> DbtResult:
+    def build(
+        self, *args: str, dbt_vars: dict | None = None, window: tuple[date, date] | None = None
+    ) -> DbtResult:
         """`dbt build` that must succeed."""
-        result = self.dbt("build", *args, dbt_vars=dbt_vars)
+        result = self.dbt("build", *args, dbt_vars=dbt_vars, window=window)
         assert result.returncode == 0, result.output
         self.last_build = result
         return result
 
 
-def window(first: date, last: date) -> dict:
-    """The vars of a run over the partition window [first, last], as Dagster passes them."""
-    return {"snapshot_start_date": first.isoformat(), "snapshot_end_date": last.isoformat()}
+def window(first: date, last: date) -> tuple[date, date]:
+    """A run's partition window [first, last], for `Warehouse.dbt(..., window=...)`."""
+    return (first, last)
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,8 @@ Percentages are compared to 6 decimal places.
 import math
 from datetime import date, datetime
 
-import pytest
-
 from tests.dbt.conftest import MARTS, Warehouse
 from tests.dbt.hub_records import DAY_1, DAY_2
-
-pytestmark = pytest.mark.timeout(300)
 
 
 def rounded(rows: list[tuple]) -> list[tuple]:
@@ -54,7 +50,7 @@ def _about_study_models(unique_id: str) -> bool:
     return any(model in unique_id for model in STUDY_MODELS)
 
 
-def test_build_runs_every_unit_test_and_data_test(built_warehouse: Warehouse):
+def test_build_runs_every_data_test_of_the_study_marts(built_warehouse: Warehouse):
     result = built_warehouse.last_build
     assert result is not None
     results = result.run_results["results"]

@@ -4,12 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SQLFLUFF = Path(sys.executable).parent / "sqlfluff"
-
-pytestmark = pytest.mark.timeout(300)
 
 
 def test_sqlfluff_lint_passes():

@@ -17,7 +17,7 @@ def test_every_unit_test_of_the_project_runs_and_passes(tmp_path):
     assert declared, "the project declares unit tests"
 
     warehouse = Warehouse(tmp_path / "warehouse")
-    result = warehouse.dbt("build", "--empty", "--exclude", "test_type:data")
+    result = warehouse.dbt("build", "--empty", "--exclude", "test_type:data", unit_tests=True)
 
     assert result.returncode == 0, result.output[-5000:]
     ran = {r["unique_id"]: r["status"] for r in result.run_results["results"]}

@@ -16,8 +16,6 @@ import pytest
 
 from tests.dbt.conftest import Warehouse
 
-pytestmark = pytest.mark.timeout(300)
-
 Z_95 = 1.96
 Z_90 = 1.645
 

@@ -28,13 +28,19 @@ import pytest
 from orchestration.defs.hub.raw_store import ARCHIVE_FILENAME, SNAPSHOTS_TABLE, partition_dir
 from orchestration.step_retries import RETRY_DELAY_ENV, STEP_RETRIES
 from tests.conftest import REPO_ROOT
-from tests.reliability.runs import DAY, JobProcess, pipeline_env, rows_for_day, start_job, wait_for
+from tests.reliability.runs import (
+    DAY,
+    RUN_TIMEOUT_S,
+    JobProcess,
+    pipeline_env,
+    rows_for_day,
+    start_job,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 
 FIRST, LOCKED = DAY - timedelta(days=2), DAY - timedelta(days=1)
-# Three whole runs on 2 shared cores: a run is allowed more than the folder's usual 300 s.
-RUN_TIMEOUT_S = 900
 TICK = datetime.fromisoformat(f"{DAY.isoformat()}T02:00:00+00:00")
 
 

@@ -20,8 +20,6 @@ import pytest
 
 from tests.dbt.conftest import Warehouse
 
-pytestmark = pytest.mark.timeout(300)
-
 REAL_MODELS = Path(__file__).with_name("real_models.csv")
 DAY = date(2025, 1, 8)
 SLM_MAX_PARAMS = 7_000_000_000
