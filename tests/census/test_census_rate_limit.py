@@ -118,7 +118,9 @@ def test_a_quota_exhausted_past_the_wait_budget_fails_and_keeps_the_previous_cen
     with SimulatedHub(world, page_size_cap=1_000) as hub:
         take(hub, tmp_path, census.CensusConfig(min_request_interval_s=0.0), 200)
     archive = tmp_path / "archive" / census.CENSUS_TABLE / f"snapshot_date={DAY.isoformat()}"
+    run_row = tmp_path / "archive" / census.CENSUS_RUNS_TABLE / f"snapshot_date={DAY.isoformat()}"
     before = {path.name: path.read_bytes() for path in archive.iterdir()}
+    before_run = (run_row / census.RUN_FILENAME).read_bytes()
     # 3 requests per 60 s: the 4th is refused with a wait of about a minute, past a 10 s budget
     config = census.CensusConfig(min_request_interval_s=0.0, rate_limit_wait_budget_s=10.0)
     with SimulatedHub(world, page_size_cap=1_000, rate_limit_quota=3, rate_limit_window_s=60) as hub:
@@ -128,5 +130,7 @@ def test_a_quota_exhausted_past_the_wait_budget_fails_and_keeps_the_previous_cen
     message = str(failure.value)
     assert "rate limit" in message and "budget of 10 s" in message and "previous census" in message
     assert {path.name: path.read_bytes() for path in archive.iterdir()} == before
+    assert [path.name for path in run_row.iterdir()] == [census.RUN_FILENAME]
+    assert (run_row / census.RUN_FILENAME).read_bytes() == before_run
     assert len(stored_ids(tmp_path)) == 2_500
     assert not any((tmp_path / ".spool").iterdir()), "nothing half-written"

@@ -23,7 +23,8 @@ whatever the Hub's size:
    a few pages are in memory;
 2. when the listing has no next page, the date's part files are published as one directory per
    table, `archive/hub_model_census/snapshot_date=YYYY-MM-DD/part-NNNNN.parquet` (each directory
-   renamed into place whole; rejected records beside them under `hub_model_census_rejected`);
+   renamed into place whole; rejected records beside them under `hub_model_census_rejected`, the
+   run's row of raw.hub_census_runs under `hub_census_runs`, published first);
 3. the warehouse partition (`raw.hub_model_census`, the columns of `raw.hub_model_snapshots`
    with listing `census`) is replaced from those files in one transaction, DuckDB streaming them
    under a memory limit; `raw.hub_census_runs` gets the run's row.
@@ -88,6 +89,12 @@ CENSUS_LISTING = "census"
 CENSUS_SORT = "createdAt"
 # Where each archived table's part comes from in a part's `archive_spool` output.
 _PART_SOURCES = {CENSUS_TABLE: SNAPSHOTS_TABLE, CENSUS_REJECTED_TABLE: REJECTED_TABLE}
+# The run's row of raw.hub_census_runs, archived beside its parts (without snapshot_date, which is
+# in the partition's path, and with unique_n null: a load counts it from the rows it loaded).
+RUN_FILENAME = "run.parquet"
+# Published before the parts: the census table's directory is what marks a date as archived
+# (`archived_census_dates`), so an archived census always has its run's row.
+_PUBLISH_ORDER = (CENSUS_RUNS_TABLE, *_PART_SOURCES)
 
 # Pages fetched ahead of the one being stored (about 4 MB each once parsed).
 READ_AHEAD_PAGES = 4
@@ -295,10 +302,33 @@ def crawl_census(
     return run
 
 
+def stage_run_row(run: CensusRun, staged_dir: Path) -> Path:
+    """The run's row of raw.hub_census_runs as a Parquet file under `staged_dir`, for the archive."""
+    columns = {
+        name: sql_type
+        for name, sql_type in CENSUS_TABLE_COLUMNS[CENSUS_RUNS_TABLE].items()
+        if name != "snapshot_date"
+    }
+    row = dict(zip(CENSUS_TABLE_COLUMNS[CENSUS_RUNS_TABLE], run.as_row(), strict=True))
+    row["unique_n"] = None
+    target = staged_dir / CENSUS_RUNS_TABLE / RUN_FILENAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    select = ", ".join(f"cast(? as {sql_type}) as {name}" for name, sql_type in columns.items())
+    # The path is the census's work directory and a fixed name, never a Hub string.
+    quoted = str(target).replace("'", "''")
+    with duckdb.connect() as scratch:
+        scratch.execute(f"copy (select {select}) to '{quoted}' (format parquet)", [row[n] for n in columns])
+    with target.open("rb") as handle:
+        os.fsync(handle.fileno())
+    return target
+
+
 def publish_census(run: CensusRun, work_dir: Path, archive_dir: Path) -> dict[str, Path]:
-    """Move the staged parts into the archive as the date's partition, replacing an older one whole."""
+    """Move the staged parts and the run's row into the archive as the date's partition, replacing
+    an older one whole."""
+    stage_run_row(run, work_dir / "staged")
     published = {}
-    for table in _PART_SOURCES:
+    for table in _PUBLISH_ORDER:
         staged = work_dir / "staged" / table
         staged.mkdir(parents=True, exist_ok=True)  # a census without rejected records has none
         target = partition_dir(archive_dir, table, run.snapshot_date)
@@ -348,15 +378,27 @@ def archived_census_dates(archive_dir: Path) -> list[date]:
 
 
 def load_census_from_archive(conn: duckdb.DuckDBPyConnection, archive_dir: Path, day: date) -> int:
-    """Replace the warehouse's census rows of `day` with its archived parts (`make rebuild`); the
-    run's row of raw.hub_census_runs is not archived and stays as it is. Returns the rows loaded."""
+    """Replace the warehouse's census rows of `day` with its archived parts, and its run's row
+    with the archived one (`make rebuild`), unique_n counted from the rows as the census's own
+    load counts it. A census archived without its run's row leaves that table as it is. Returns
+    the rows loaded."""
     ensure_tables(conn, CENSUS_TABLE_COLUMNS)
     conn.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    run_row = partition_dir(archive_dir, CENSUS_RUNS_TABLE, day) / RUN_FILENAME
     conn.execute("begin transaction")
     try:
         for table in _PART_SOURCES:
             files = sorted(partition_dir(archive_dir, table, day).glob("part-*.parquet"))
             replace_partition(conn, table, CENSUS_TABLE_COLUMNS[table], day, files)
+        if run_row.exists():
+            conn.execute(f"delete from raw.{CENSUS_RUNS_TABLE} where snapshot_date = ?", [day])
+            conn.execute(
+                f"insert into raw.{CENSUS_RUNS_TABLE} by name "
+                "select cast(? as date) as snapshot_date, * replace ("
+                f"(select count(distinct model_id) from raw.{CENSUS_TABLE} where snapshot_date = ?) "
+                "as unique_n) from read_parquet(?, hive_partitioning = false)",
+                [day, day, str(run_row)],
+            )
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
