@@ -91,6 +91,11 @@ def test_classes_agree_with_the_worlds_sizes(census_run, classified):
     assert from_evidence == {m: true_class(world, m) for m in from_evidence}
     agreeing = sum(row[0] == true_class(world, m) for m, row in resolved.items())
     assert agreeing >= MIN_CLASS_AGREEMENT * len(resolved)
+    # Shown with `pytest -s`: which names mislead the chain, and what the world says they hold.
+    misled = sorted(m for m, row in resolved.items() if row[0] != true_class(world, m))
+    print(f"\ncensus classes: {len(resolved)} sized, {len(misled)} unlike the world, all sized by name")
+    for model_id in misled:
+        print(f"  {model_id}: classed {resolved[model_id][0]}, true {world.true_parameters_of(model_id):,}")
 
 
 def population_members(world, classified, language_only: bool) -> dict[str, tuple]:
