@@ -29,6 +29,12 @@ def warehouse_dir_from_env() -> str:
     return os.environ.get(WAREHOUSE_DIR_ENV, DEFAULT_WAREHOUSE_DIR)
 
 
+def sql_path(path: Path) -> str:
+    """A path as a single-quoted SQL string's body, for the statements DuckDB takes no parameter
+    in (COPY ... TO, ATTACH). The paths are the warehouse's, never built from Hub strings."""
+    return str(path).replace("'", "''")
+
+
 def process_alive(pid: int) -> bool:
     """Whether process `pid` of this machine still runs (a zombie, killed but not reaped, does not)."""
     try:

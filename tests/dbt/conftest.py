@@ -120,9 +120,8 @@ class Warehouse:
         window: tuple[date, date] | None = None,
         unit_tests: bool = False,
     ) -> DbtResult:
-        """The real dbt CLI over this warehouse. `window` is passed as the Dagster assets pass it
-        (env vars, macros/snapshot_window.sql), so successive windows keep dbt's partial parse.
-        A `build` skips dbt's unit tests unless asked, as the pipeline's builds do: they check the
+        """The real dbt CLI over this warehouse, over the run's `window` if given (`dbt_env`). A
+        `build` skips dbt's unit tests unless asked, as the pipeline's builds do: they check the
         SQL against fixed inputs, never the data (tests/dbt/test_unit_tests.py runs them all)."""
         cmd = [
             str(DBT),
@@ -141,16 +140,14 @@ class Warehouse:
             cmd += SKIP_UNIT_TESTS
         if dbt_vars:
             cmd += ["--vars", json.dumps(dbt_vars)]
-        env = {
-            **os.environ,
-            "SLM_OBS_WAREHOUSE_DIR": str(self.root),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "DO_NOT_TRACK": "1",
-            WINDOW_START_ENV: window[0].isoformat() if window else "",
-            WINDOW_END_ENV: window[1].isoformat() if window else "",
-        }
         completed = subprocess.run(
-            cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+            cmd,
+            cwd=REPO_ROOT,
+            env=dbt_env(self.root, window),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         results_path = self.target_path / "run_results.json"
         run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
@@ -166,9 +163,18 @@ class Warehouse:
         return result
 
 
-def window(first: date, last: date) -> tuple[date, date]:
-    """A run's partition window [first, last], for `Warehouse.dbt(..., window=...)`."""
-    return (first, last)
+def dbt_env(warehouse_dir: Path, window: tuple[date, date] | None = None) -> dict[str, str]:
+    """The environment of a dbt command over `warehouse_dir`, the run's window passed as the
+    Dagster assets pass it (env vars, macros/snapshot_window.sql: a new window keeps dbt's
+    partial parse, where new `--vars` would not)."""
+    return {
+        **os.environ,
+        "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+        WINDOW_START_ENV: window[0].isoformat() if window else "",
+        WINDOW_END_ENV: window[1].isoformat() if window else "",
+    }
 
 
 @pytest.fixture(scope="session")

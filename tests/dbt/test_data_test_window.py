@@ -4,7 +4,7 @@ refresh, and not the daily run of a later day, which must not pay for re-testing
 
 import pytest
 
-from tests.dbt.conftest import DbtResult, Warehouse, window
+from tests.dbt.conftest import DbtResult, Warehouse
 from tests.dbt.hub_records import DAY_1, DAY_2, FILL_MASK, TOP
 
 # Two tests of the ingestion's contract: one filtered through the `where` placeholder of a
@@ -38,11 +38,11 @@ def test_a_bad_row_fails_the_runs_that_cover_its_day_only(day_1_with_a_bad_row: 
     warehouse = day_1_with_a_bad_row
     expected = {RANK_IS_UNIQUE: 1, RUNS_MATCH: 1}
     assert failing_tests(warehouse.dbt("test", *SELECTION)) == expected
-    assert failing_tests(warehouse.dbt("test", *SELECTION, window=window(DAY_1, DAY_2))) == expected
-    full_refresh = warehouse.dbt("build", "--full-refresh", *SELECTION, window=window(DAY_2, DAY_2))
+    assert failing_tests(warehouse.dbt("test", *SELECTION, window=(DAY_1, DAY_2))) == expected
+    full_refresh = warehouse.dbt("build", "--full-refresh", *SELECTION, window=(DAY_2, DAY_2))
     assert failing_tests(full_refresh) == expected
 
     # A later day's run does not test DAY_1 again: both tests run, on DAY_2's rows only.
-    later_day = warehouse.dbt("test", *SELECTION, window=window(DAY_2, DAY_2))
+    later_day = warehouse.dbt("test", *SELECTION, window=(DAY_2, DAY_2))
     assert later_day.returncode == 0, later_day.output
     assert len(later_day.run_results["results"]) == 2

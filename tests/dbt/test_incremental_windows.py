@@ -5,7 +5,7 @@ asset passes it, and vars snapshot_start_date / snapshot_end_date, as a user of 
 
 from datetime import date
 
-from tests.dbt.conftest import Warehouse, window
+from tests.dbt.conftest import Warehouse
 from tests.dbt.hub_records import DAY_1, DAY_2
 
 
@@ -24,7 +24,7 @@ def test_a_window_run_recomputes_its_dates_and_no_other(built_warehouse: Warehou
 
     # A run over DAY_2's window: DAY_2 deleted and inserted again, identical to the full build;
     # DAY_1, outside the window, untouched (its new downloads not read).
-    warehouse.build(window=window(DAY_2, DAY_2))
+    warehouse.build(window=(DAY_2, DAY_2))
     assert warehouse.marts() == full_build
 
     # A run over DAY_1's window, given as dbt vars, picks up its new downloads; the shares are

@@ -4,7 +4,7 @@ an earlier day never modelled fails the run, a later day still being ingested do
 
 from datetime import date
 
-from tests.dbt.conftest import MARTS, Warehouse, window
+from tests.dbt.conftest import MARTS, Warehouse
 from tests.dbt.hub_records import DAY_1, DAY_2
 
 LATE_DAY = date(2025, 1, 6)  # DAY_1's records, ingested after DAY_1 and DAY_2 were modelled
@@ -36,7 +36,7 @@ def test_a_raw_date_missing_from_the_marts_fails_the_build(
     # with one missing date each (NEXT_DAY, after the window, is not due yet); nothing else fails.
     # The trends and findings read those marts, so dbt skips them and their tests (skipped, not
     # failed: they would report the same missing date again).
-    result = warehouse.dbt("build", window=window(DAY_2, DAY_2))
+    result = warehouse.dbt("build", window=(DAY_2, DAY_2))
     assert result.returncode != 0
     statuses = {r["unique_id"]: r["status"] for r in result.run_results["results"]}
     failed = {node: n for node, n in result.failed_nodes.items() if statuses[node] != "skipped"}
@@ -56,7 +56,7 @@ def test_a_raw_date_missing_from_the_marts_fails_the_build(
         ), name
 
     # One run over the range LATE_DAY..DAY_2 (a single-run backfill) repairs it.
-    warehouse.build(window=window(LATE_DAY, DAY_2))
+    warehouse.build(window=(LATE_DAY, DAY_2))
     for name in MARTS:
         marts = warehouse.mart(name)
         assert {row[0] for row in marts} == {LATE_DAY, DAY_1, DAY_2}, name

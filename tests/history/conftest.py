@@ -12,7 +12,6 @@ them with --full-refresh: the tests compare every row.
 """
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -26,9 +25,9 @@ import duckdb
 import pytest
 
 from orchestration.date_range_runs import contiguous_ranges, materialize_date_range
-from orchestration.defs.transform.assets import WINDOW_END_ENV, WINDOW_START_ENV
 from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.conftest import REPO_ROOT
+from tests.dbt.conftest import dbt_env
 from tests.pipeline_harness import ListingSizes, simulated_pipeline
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -137,16 +136,14 @@ def run_dbt(
     ]
     if dbt_vars:
         cmd += ["--vars", json.dumps(dbt_vars)]
-    env = {
-        **os.environ,
-        "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-        WINDOW_START_ENV: window[0].isoformat() if window else "",
-        WINDOW_END_ENV: window[1].isoformat() if window else "",
-    }
     completed = subprocess.run(
-        cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+        cmd,
+        cwd=REPO_ROOT,
+        env=dbt_env(warehouse_dir, window),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     if must_succeed:
         assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-3000:]

@@ -83,7 +83,7 @@ from orchestration.defs.hub.raw_store import (
 )
 from orchestration.partitions import daily_partitions
 from orchestration.step_retries import retry_only_transient_failures
-from orchestration.warehouse import WarehouseResource
+from orchestration.warehouse import WarehouseResource, sql_path
 
 CENSUS_LISTING = "census"
 CENSUS_SORT = "createdAt"
@@ -314,10 +314,9 @@ def stage_run_row(run: CensusRun, staged_dir: Path) -> Path:
     target = staged_dir / CENSUS_RUNS_TABLE / RUN_FILENAME
     target.parent.mkdir(parents=True, exist_ok=True)
     select = ", ".join(f"cast(? as {sql_type}) as {name}" for name, sql_type in columns.items())
-    # The path is the census's work directory and a fixed name, never a Hub string.
-    quoted = str(target).replace("'", "''")
     with duckdb.connect() as scratch:
-        scratch.execute(f"copy (select {select}) to '{quoted}' (format parquet)", [row[n] for n in columns])
+        values = [row[name] for name in columns]
+        scratch.execute(f"copy (select {select}) to '{sql_path(target)}' (format parquet)", values)
     with target.open("rb") as handle:
         os.fsync(handle.fileno())
     return target

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.defs.hub.record_validation import rejection_reason
-from orchestration.warehouse import process_alive
+from orchestration.warehouse import process_alive, sql_path
 
 SNAPSHOTS_TABLE = "hub_model_snapshots"
 LISTING_RUNS_TABLE = "hub_listing_runs"
@@ -319,7 +319,7 @@ def archive_spool(spool: SnapshotSpool, archive_dir: Path) -> str:
             scratch.execute(
                 f"copy (select * from read_json(?, format='newline_delimited', "
                 f"columns={_struct_literal(columns)}) order by {ARCHIVE_ORDER[table]}) "
-                f"to '{_sql_path(tmp_path)}' (format parquet, compression zstd, "
+                f"to '{sql_path(tmp_path)}' (format parquet, compression zstd, "
                 f"kv_metadata {{{BATCH_KEY}: '{batch}'}})",
                 [str(source)],
             )
@@ -442,11 +442,6 @@ def load_partition_from_archive(
 
 def _struct_literal(columns: dict[str, str]) -> str:
     return "{" + ", ".join(f"'{name}': '{sql_type}'" for name, sql_type in columns.items()) + "}"
-
-
-def _sql_path(path: Path) -> str:
-    # Paths are built from the warehouse directory and an ISO date only, never from Hub strings.
-    return str(path).replace("'", "''")
 
 
 def fsync_and_rename(tmp_path: Path, final_path: Path) -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import process_alive
+from orchestration.warehouse import process_alive, sql_path
 
 _TMP_SUFFIX = ".tmp"
 PUBLICATION_TABLE = "meta.publication"
@@ -100,7 +100,7 @@ def publish_serving_copy(pipeline_path: Path, serving_path: Path, run_id: str | 
         leftover.unlink(missing_ok=True)
     try:
         with duckdb.connect(str(tmp)) as conn:
-            conn.execute(f"attach '{_sql_path(pipeline_path)}' as {_SOURCE} (read_only)")
+            conn.execute(f"attach '{sql_path(pipeline_path)}' as {_SOURCE} (read_only)")
             tables = served_tables(conn, _SOURCE)
             for schema, table in tables:
                 conn.execute(f'create schema if not exists "{schema}"')
@@ -147,8 +147,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _sql_path(path: Path) -> str:
-    # The warehouse directory comes from the settings, never from Hub strings.
-    return str(path).replace("'", "''")
