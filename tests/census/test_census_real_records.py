@@ -68,3 +68,12 @@ def test_real_records_repeated_at_every_page_edge_are_each_counted_once(tmp_path
     assert {uid for uid, _ in staged} == ids
     assert {n for _, n in staged} == {1}
     assert modelled == (len(recorded), len(recorded))
+
+    # The run's row comes back from the archive alone (`make rebuild`'s load, into a new file),
+    # unique_n counted again from the rows: the repeats are received, not unique.
+    with duckdb.connect(str(tmp_path / "observatory.duckdb"), read_only=True) as conn:
+        run_row = conn.execute("select * from raw.hub_census_runs").fetchall()
+    assert [(row[2], row[3]) for row in run_row] == [(len(recorded) + repeats, len(recorded))]
+    with duckdb.connect(str(tmp_path / "rebuilt.duckdb")) as conn:
+        census.load_census_from_archive(conn, tmp_path / "archive", DAY)
+        assert conn.execute("select * from raw.hub_census_runs").fetchall() == run_row
