@@ -10,7 +10,8 @@ Every random choice is drawn vectorised; strings are then assembled in one pass 
 that a child, always after its parent, can reuse the parent's name.
 """
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -109,6 +110,51 @@ def user_names(rng: np.random.Generator, n: int, reserved: set[str]) -> list[str
             names.append(name)
         k += 1
     return [names[i] for i in rng.permutation(n).tolist()]
+
+
+# A token of a name that states a parameter count, as this world writes them: `7B`, `1.5b`,
+# `350m`, `1_8B` (Qwen's decimal), `7b1` (BLOOM's 7.1B), `8x7B` (a mixture: eight experts of 7B).
+_DENSE_COUNT = re.compile(r"(\d+)(?:[._](\d+))?([bm])")
+_BLOOM_COUNT = re.compile(r"(\d+)b(\d)")
+_EXPERTS_COUNT = re.compile(r"(\d+)x(\d+)b")
+
+
+def _token_count(token: str) -> int | None:
+    if dense := _DENSE_COUNT.fullmatch(token):
+        whole, decimals, unit = dense.groups()
+        value = float(f"{whole}.{decimals}" if decimals else whole)
+        return round(value * (1e9 if unit == "b" else 1e6))
+    if bloom := _BLOOM_COUNT.fullmatch(token):
+        return round(float(f"{bloom[1]}.{bloom[2]}") * 1e9)
+    if experts := _EXPERTS_COUNT.fullmatch(token):
+        return int(experts[1]) * int(experts[2]) * 1_000_000_000
+    return None
+
+
+def stated_parameters(repo_name: str, releases: Mapping[tuple[str, ...], int] | None = None) -> int | None:
+    """The parameter count a name of this world states, or None when it states none.
+
+    The world builds every name by joining words, release names, size labels and suffixes with
+    `-`, so a name states what its first `-`-separated tokens that say a size say: a release
+    written with its size (`releases`: the lower-cased tokens of `<short>-<label>`, such as
+    `llama-2-7b` or `falcon-7b`, to its published count: a reader who knows the release reads
+    `nova-llama-2-7b` as Llama-2-7b's 6.74 B), else a size label alone (`7B`, `1.5b`, `350m`,
+    `1_8B`, BLOOM's `7b1`, a mixture's `8x7B` as 8 x 7B; `OLMoE-1B-7B-0924` alone states 1B).
+    Never a count: digits glued to a word (`Llama-3`, `A2.7B`, `qwen2.5`), other units (`4k`,
+    `3T`, `4bit`, `Int4`, `Q4_K_M`), numbers alone (`2407`, `224`).
+    It is what the name says, right or wrong: the world writes wrong sizes on purpose
+    (`WRONG_SIZE_RATE`), nominal ones (`dolphin-7b` on a 6.74 B model) and release names on
+    community models whose true size differs a little from the release's."""
+    releases = releases or {}
+    lengths = sorted({len(key) for key in releases}, reverse=True)
+    tokens = repo_name.lower().split("-")
+    for i, token in enumerate(tokens):
+        for length in lengths:
+            if (published := releases.get(tuple(tokens[i : i + length]))) is not None:
+                return published
+        if (count := _token_count(token)) is not None:
+            return count
+    return None
 
 
 def written_sizes(

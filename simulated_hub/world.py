@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from math import ceil
 
 import numpy as np
@@ -28,6 +29,7 @@ from simulated_hub.hub_json import (
     iso_timestamps,
 )
 from simulated_hub.lifecycle import SECONDS_PER_DAY, cumulative, last_commit_day
+from simulated_hub.names import stated_parameters
 from simulated_hub.renames import RenameEvent, plan_renames
 from simulated_hub.tags import Tags
 
@@ -179,6 +181,25 @@ class SyntheticWorld:
 
     def true_parameters_of(self, model_id: str) -> int:
         return int(self._t.params[self.index_of(model_id)])
+
+    @cached_property
+    def sized_releases(self) -> dict[tuple[str, ...], int]:
+        """Every release whose size label states a count, as names write it (the lower-cased
+        `-`-separated tokens of `<short>-<label>`: `llama-2-7b`), to its published count."""
+        options = g.build_options(self.config.first_day)
+        return {
+            tuple(f"{short}-{label}".lower().split("-")): int(params)
+            for short, label, params in zip(
+                options.short, options.label, options.params.tolist(), strict=True
+            )
+            if stated_parameters(label) is not None
+        }
+
+    def stated_parameters_of(self, model_id: str) -> int | None:
+        """The count the model's name states (names.stated_parameters), which may not be its
+        true size: what a reader of the name alone, who knows the world's releases, concludes."""
+        self.index_of(model_id)  # a model of this world
+        return stated_parameters(model_id.partition("/")[2], self.sized_releases)
 
     def created_date_of(self, model_id: str) -> date:
         return self.config.first_day + timedelta(days=int(self._t.created_day[self.index_of(model_id)]))

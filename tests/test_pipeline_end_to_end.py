@@ -2,9 +2,10 @@
 
 Expected values are computed here, in Python, from the simulated Hub's own records and ground
 truth, never by re-running the project's SQL. Model classes: each model's resolved class (the
-size resolution of intermediate.int_model_sizes: safetensors, gguf, base model, name) is checked
-against the world's true parameter counts (>= 99 % agreement among models of known size); the
-marts are then checked to count those per-model classes over the served records exactly.
+size resolution of intermediate.int_model_sizes: safetensors, gguf, base model, name) equals, for
+every model and day, the class the world gives it (tests/size_truth.py: the true size's when sized
+from evidence, what the name states when sized by name); the marts are then checked to count
+those per-model classes over the served records exactly.
 """
 
 import csv
@@ -34,6 +35,7 @@ from tests.pipeline_harness import (
     environment,
     load_definitions,
 )
+from tests.size_truth import expected_class
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +46,6 @@ TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = (
     WHOLE_PIPELINE_SIZES.n_tags,
     WHOLE_PIPELINE_SIZES.page_size,
 )
-SLM_MAX_PARAMS = 7_000_000_000
 
 
 def query(warehouse_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -91,13 +92,6 @@ def served(world: SyntheticWorld, index: int, day: date) -> dict:
 def served_top(world: SyntheticWorld, day: date) -> list[dict]:
     """The records the simulated Hub serves for the top listing of `day`, in rank order."""
     return [served(world, i, day) for i in world.listing(day, sort="downloads")[:TOP_N]]
-
-
-def true_class(world: SyntheticWorld, model_id: str) -> str:
-    return "LLM" if world.true_parameters_of(model_id) >= SLM_MAX_PARAMS else "SLM"
-
-
-MIN_CLASS_AGREEMENT = 0.99
 
 
 def test_run_succeeds_and_reports_requests(pipeline: Pipeline):
@@ -210,18 +204,22 @@ def test_tag_listings_are_the_leading_tags_of_the_top_listing(pipeline: Pipeline
 
 
 def test_resolved_classes_agree_with_ground_truth(pipeline: Pipeline):
+    """Every model's class on every day, exact against the world (tests/size_truth.py): its true
+    size's when sized from evidence, what its own name states when sized by its name."""
     world = pipeline.world
-    known = {model_id: cls for model_id, cls in pipeline.classes.items() if cls != "unknown"}
-    agreeing = sum(true_class(world, model_id) == cls for model_id, cls in known.items())
-    assert agreeing >= MIN_CLASS_AGREEMENT * len(known)
-    # and so the top listing's class counts stay within that bound of the true counts
+    rows = pipeline.query(
+        "select distinct snapshot_date, model_id, model_class, parameter_source "
+        "from intermediate.int_model_snapshots__classified"
+    )
+    assert {(day, m): cls for day, m, cls, _ in rows} == {
+        (day, m): expected_class(world, m, source) for day, m, _, source in rows
+    }
+    # and so the top listing's class counts are the world's
     for day in DAYS:
-        top = [world.model_ids[i] for i in world.listing(day, sort="downloads")[:TOP_N]]
-        resolved = [model_id for model_id in top if known.get(model_id)]
-        for cls in ("SLM", "LLM"):
-            stored = sum(known[model_id] == cls for model_id in resolved)
-            truth = sum(true_class(world, model_id) == cls for model_id in resolved)
-            assert abs(stored - truth) <= (1 - MIN_CLASS_AGREEMENT) * len(resolved)
+        of_day = {m: (cls, source) for d, m, cls, source in rows if d == day}
+        top = [str(world.model_ids[i]) for i in world.listing(day, sort="downloads")[:TOP_N]]
+        stored = Counter(of_day[m][0] for m in top)
+        assert stored == Counter(expected_class(world, m, of_day[m][1]) for m in top)
 
 
 def test_class_split_matches_the_served_records(pipeline: Pipeline):

@@ -3,11 +3,11 @@
 
 Exact against the world: the census's models (every model existing on the day, once), their
 creation months, their language-model flags (every model the modality decision decides; the
-undecided counted apart, as tests/populations does), and the class of every model whose size
-comes from evidence: its own weights, or a base's (declared in its card, or known by name). A size
-read from the model's own name can mislead (the world writes `7b` names on 1 B models, as the Hub
-does, and a nominal `7b` on a 6.74 B model): those classes agree with the world for at least 99 %
-of the models, the bound tests/test_pipeline_end_to_end.py sets for the daily path.
+undecided counted apart, as tests/populations does), and every model's class: its true size's
+when the size comes from evidence (its own weights, or a base's, declared in its card or known by
+name), the size its own name states otherwise (`world.stated_parameters_of`: the world writes
+`7b` names on 1 B models, as the Hub does, and a nominal `7b` on a 6.74 B model), `unknown` when
+the name states none.
 """
 
 from collections import Counter
@@ -16,18 +16,9 @@ from datetime import timedelta
 import pytest
 
 from tests.census.conftest import DAY
+from tests.size_truth import SIZED_BY_EVIDENCE, SIZED_BY_NAME, expected_class, true_class
 
 pytestmark = pytest.mark.slow
-
-SLM_MAX_PARAMS = 7_000_000_000  # the study's threshold: >= 7e9 is an LLM
-MIN_CLASS_AGREEMENT = 0.99
-# Where a size comes from evidence that cannot mislead on the simulated Hub: the weights' metadata,
-# or a base's size (its weights, or the known sizes of real bases). `name` is the model's own name.
-SIZED_BY_EVIDENCE = ("safetensors", "gguf", "base_model", "known_base")
-
-
-def true_class(world, model_id: str) -> str:
-    return "LLM" if world.true_parameters_of(model_id) >= SLM_MAX_PARAMS else "SLM"
 
 
 def world_models(world) -> list[str]:
@@ -84,18 +75,21 @@ def test_every_decided_language_flag_is_the_worlds(census_run, classified):
 def test_classes_agree_with_the_worlds_sizes(census_run, classified):
     world = census_run.world
     resolved = {m: row for m, row in classified.items() if row[0] in ("SLM", "LLM")}
-    from_evidence = {m: row[0] for m, row in resolved.items() if row[1] in SIZED_BY_EVIDENCE}
-    assert {row[1] for row in resolved.values()} - set(SIZED_BY_EVIDENCE) == {"name"}
-    for source in SIZED_BY_EVIDENCE:
-        assert any(row[1] == source for row in resolved.values()), f"no model sized by {source}"
-    assert from_evidence == {m: true_class(world, m) for m in from_evidence}
-    agreeing = sum(row[0] == true_class(world, m) for m, row in resolved.items())
-    assert agreeing >= MIN_CLASS_AGREEMENT * len(resolved)
-    # Shown with `pytest -s`: which names mislead the chain, and what the world says they hold.
+    assert {row[1] for row in resolved.values()} == set(SIZED_BY_EVIDENCE + SIZED_BY_NAME)
+    assert {m: row[0] for m, row in resolved.items()} == {
+        m: expected_class(world, m, row[1]) for m, row in resolved.items()
+    }
+    # a model left unsized has no weights the world serves and a name that states no size
+    unsized = [m for m, row in classified.items() if row[0] == "unknown"]
+    assert unsized
+    assert [m for m in unsized if world.stated_parameters_of(m) is not None] == []
+    # the names that state another class than the truth are there, and classed by what they say
     misled = sorted(m for m, row in resolved.items() if row[0] != true_class(world, m))
-    print(f"\ncensus classes: {len(resolved)} sized, {len(misled)} unlike the world, all sized by name")
+    assert misled and all(resolved[m][1] in SIZED_BY_NAME for m in misled)
+    print(f"\ncensus classes: {len(resolved)} sized, {len(misled)} named unlike their true size")
     for model_id in misled:
-        print(f"  {model_id}: classed {resolved[model_id][0]}, true {world.true_parameters_of(model_id):,}")
+        cls, source = resolved[model_id][:2]
+        print(f"  {model_id}: {cls} by {source}, true {world.true_parameters_of(model_id):,}")
 
 
 def population_members(world, classified, language_only: bool) -> dict[str, tuple]:
@@ -109,11 +103,8 @@ def population_members(world, classified, language_only: bool) -> dict[str, tupl
 
 
 def test_the_class_split_counts_the_worlds_models(census_run, classified):
-    """Each population's SLM and LLM counts against the world's true sizes, off by no more than
-    the models sized by their own name (every other class is the world's,
-    test_classes_agree_with_the_worlds_sizes) and than the 1 % of the population's sized models
-    that the class agreement bound allows; the models the chain left unsized are the `unknown`
-    row."""
+    """Each population's SLM, LLM and unknown counts, exact: every model counted in the class
+    the world gives it (expected_class)."""
     world = census_run.world
     rows = census_run.query(
         "select population, model_class, n_models from marts.census_class_split where census_date = ?",
@@ -122,14 +113,8 @@ def test_the_class_split_counts_the_worlds_models(census_run, classified):
     stored = {(population, cls): n for population, cls, n in rows}
     for population, language_only in (("all_models", False), ("language_models", True)):
         members = population_members(world, classified, language_only)
-        resolved = {m: row for m, row in members.items() if row[0] in ("SLM", "LLM")}
-        by_name = sum(row[1] not in SIZED_BY_EVIDENCE for row in resolved.values())
-        slack = min(by_name, int((1 - MIN_CLASS_AGREEMENT) * len(resolved)))
-        for cls in ("SLM", "LLM"):
-            truth = sum(true_class(world, m) == cls for m in resolved)
-            assert abs(stored[(population, cls)] - truth) <= slack, (population, cls)
-        assert stored[(population, "SLM")] + stored[(population, "LLM")] == len(resolved)
-        assert stored.get((population, "unknown"), 0) == len(members) - len(resolved)
+        expected = Counter(expected_class(world, m, row[1]) for m, row in members.items())
+        assert {cls: n for (p, cls), n in stored.items() if p == population} == dict(expected), population
     # every model of the world in all_models; language models: the world's, minus the undecided
     assert sum(n for (p, _), n in stored.items() if p == "all_models") == len(world_models(world))
     undecided = sum(row[2] is None for row in classified.values())
@@ -144,14 +129,30 @@ def test_the_class_split_counts_the_worlds_models(census_run, classified):
 
 
 def test_the_share_by_creation_month_counts_the_worlds_months(census_run, classified):
+    """Every month's SLM, LLM and unknown counts, per population, exact: the world's creation
+    month and the class it gives each model (expected_class); the months cover every model."""
     world = census_run.world
     rows = census_run.query(
-        "select creation_month, n_slm + n_llm + n_unknown from marts.census_slm_share_by_creation_month "
-        "where census_date = ? and population = 'all_models'",
+        "select population, creation_month, n_slm, n_llm, n_unknown "
+        "from marts.census_slm_share_by_creation_month where census_date = ?",
         [DAY],
     )
-    expected = Counter(world.created_date_of(m).replace(day=1) for m in world_models(world))
-    assert dict(rows) == dict(expected)
+    for population, language_only in (("all_models", False), ("language_models", True)):
+        expected = Counter(
+            (world.created_date_of(m).replace(day=1), expected_class(world, m, row[1]))
+            for m, row in population_members(world, classified, language_only).items()
+        )
+        months = {month for month, _ in expected}
+        assert {
+            (month, cls): n
+            for p, month, *counts in rows
+            if p == population
+            for cls, n in zip(("SLM", "LLM", "unknown"), counts, strict=True)
+            if n
+        } == dict(expected), population
+        assert {month for p, month, *_ in rows if p == population} == months, population
+    every_month = Counter(world.created_date_of(m).replace(day=1) for m in world_models(world))
+    assert {month: sum(counts) for p, month, *counts in rows if p == "all_models"} == dict(every_month)
 
 
 def test_popularity_bias_puts_the_top_n_beside_the_whole_hub(census_run):

@@ -3,9 +3,8 @@ ground truth (tests/populations/conftest.py runs the pipeline).
 
 Expected values come from the world: its models' tasks and task groups (`task_modality_of`,
 `is_language_model`), the lineage their cards declare (`family_root_of`), its listings, download
-counters and creation dates. A family's class is its root's class by the root's size as the
-pipeline resolved it (the size resolution has tests of its own, tests/sizes), with the study's
-threshold written here.
+counters and creation dates. A family's class is its root's class as the world gives it (tests/size_truth.py):
+by the root's true size, or by what its name states when the pipeline could only read its name.
 """
 
 from collections import Counter, defaultdict
@@ -15,16 +14,9 @@ import numpy as np
 import pytest
 
 from tests.populations.conftest import DAYS, SIZES, PopulationRun
+from tests.size_truth import class_of_count, expected_class
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
-
-SLM_MAX_PARAMS = 7_000_000_000
-
-
-def size_class(parameter_count: int | None) -> str:
-    if parameter_count is None:
-        return "unknown"
-    return "SLM" if parameter_count < SLM_MAX_PARAMS else "LLM"
 
 
 def known_ids(run: PopulationRun) -> list[str]:
@@ -48,9 +40,14 @@ def tag_listings(run: PopulationRun) -> list[str]:
 
 
 def root_classes(run: PopulationRun) -> dict[str, str]:
-    """Each known model's class by its resolved size (int_model_sizes), by name."""
-    rows = run.query("select model_id, parameter_count from intermediate.int_model_sizes")
-    return {model_id: size_class(count) for model_id, count in rows}
+    """Each known model's class as the world gives it (tests/size_truth.py): by its true size
+    when the pipeline sized it from evidence, by what its name states when from its name. The
+    pipeline's own classes are checked against the same expectation here too."""
+    rows = run.query("select model_id, parameter_source, parameter_count from intermediate.int_model_sizes")
+    expected = {model_id: expected_class(run.world, model_id, source) for model_id, source, _ in rows}
+    resolved = {model_id: "unknown" if n is None else class_of_count(n) for model_id, _, n in rows}
+    assert resolved == expected
+    return expected
 
 
 def test_the_run_succeeds(population_run: PopulationRun):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from simulated_hub.names import stated_parameters
 from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.simulated_hub.conftest import REPO_ROOT, TODAY
 
@@ -254,6 +255,50 @@ def test_names_often_write_the_size_sometimes_wrongly(world: SyntheticWorld):
     assert misleading_digits > 0.1 * n  # Llama-3, v0.1, patch16-224, 2407...
     mixtral = [m for m in world.model_ids.tolist() if m.startswith("mistralai/Mixtral-8x7B")]
     assert mixtral and all(abs(world.true_parameters_of(m) / 46_702_792_704 - 1) < 0.001 for m in mixtral)
+
+
+def test_a_name_states_the_first_size_label_it_writes(world: SyntheticWorld):
+    """What a name says of its size, right or wrong, read from the world's own vocabulary
+    (data/families.yaml's labels and release names, names.py's suffixes); counts by hand."""
+    examples = {
+        "Llama-3.1-8B": 8_000_000_000,
+        "Qwen2.5-0.5B-Instruct": 500_000_000,
+        "Qwen-1_8B": 1_800_000_000,
+        "bloom-7b1": 7_100_000_000,
+        "nova-bloom-1b1-sft": 1_100_000_000,
+        "Mixtral-8x7B-v0.1": 56_000_000_000,  # what the name says; its true size is 46.7B
+        "OLMoE-1B-7B-0924": 1_000_000_000,  # the active count comes first
+        "Qwen1.5-MoE-A2.7B": None,
+        "Phi-3-mini-4k-instruct": None,
+        "TinyLlama-1.1B-intermediate-step-1431k-3T": 1_100_000_000,
+        "nllb-200-distilled-600M": 600_000_000,
+        "vit-base-patch16-224": None,
+        "Mistral-Nemo-Base-2407": None,
+        "stable-diffusion-3.5-large": None,
+        "sae-llama-3.1-8b-64x": 8_000_000_000,
+        "opt-7b-instruct-merged-GPTQ-Int4": 7_000_000_000,
+        "tinyllama-13b-Q4_K_M-GGUF": 13_000_000_000,
+        "llama-2-7b-chat-hf-v2": 7_000_000_000,
+        "phi-2": None,
+        "SmolLM2-135M": 135_000_000,
+    }
+    assert {name: stated_parameters(name) for name in examples} == examples
+    # a release written with its size states the release's published count, where it is
+    releases = world.sized_releases
+    published = {
+        "nova-llama-2-7b-sft": 6_738_415_616,  # huggingface.co/meta-llama/Llama-2-7b-hf
+        "falcon-7b-tempo": 6_921_720_704,  # huggingface.co/tiiuae/falcon-7b
+        "Mistral-7B-v0.1-GGUF": 7_241_732_096,  # huggingface.co/mistralai/Mistral-7B-v0.1
+        "dolphin-7b": 7_000_000_000,  # no release: the label alone
+        "sae-llama-3.1-8b-64x": 8_030_261_248,  # huggingface.co/meta-llama/Llama-3.1-8B
+        "Qwen1.5-MoE-A2.7B": None,
+    }
+    assert {name: stated_parameters(name, releases) for name in published} == published
+    stated = [world.stated_parameters_of(m) for m in world.model_ids.tolist()]
+    assert 0.2 < sum(s is not None for s in stated) / len(stated) < 0.6
+    # official releases state their own published count when their label is a count
+    assert world.stated_parameters_of("meta-llama/Llama-2-7b-hf") == 6_738_415_616
+    assert world.stated_parameters_of("google/gemma-7b") == world.true_parameters_of("google/gemma-7b")
 
 
 def test_vlms_name_their_two_components(world: SyntheticWorld):
