@@ -56,6 +56,7 @@ CHECK_TIER = (
     "hub/",
     "simulated_hub/",
     "dbt/test_unit_tests.py",
+    "dbt/test_dbt_cli_resource.py",
     "reports/test_safe_names.py",
     "test_strict_environment.py",
 )

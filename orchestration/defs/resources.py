@@ -14,9 +14,9 @@
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.hub.hub_client import LIVE_HUB_ENDPOINT, HubClientResource
+from orchestration.defs.transform.dbt_cli import ObservatoryDbtCliResource
 from orchestration.defs.transform.project import dbt_project
 from orchestration.warehouse import WarehouseResource, warehouse_dir_from_env
 
@@ -45,6 +45,6 @@ def resources() -> dg.Definitions:
                 page_size=_int_from_env("SLM_OBS_PAGE_SIZE", 1_000),
             ),
             "warehouse": WarehouseResource(directory=warehouse_dir_from_env()),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": ObservatoryDbtCliResource(project_dir=dbt_project),
         }
     )

@@ -1,0 +1,82 @@
+"""Where a daily run's time goes on a small simulated Hub: the figures behind the test suite's
+duration (a pipeline test runs the daily job once per simulated day).
+
+Runs the real `daily_snapshot` job for a few consecutive days over a simulated world (the size
+the pipeline tests use), then prints, per day: the run's wall time, each step's time from the
+Dagster instance's step stats, and for each dbt step the time dbt itself reports for running its
+nodes (`elapsed_time` of the invocation's run_results.json), so that what is left is dbt's start
+(imports, the partial parse) and Dagster's handling of its events. Also the time of a bare
+`dbt --version` (dbt's imports alone).
+
+    .venv/bin/python -m bench.daily_run_profile [--days 3] [--models 2000] [--top-n 1000]
+
+Not a target (the targets are `make bench`'s): a measurement to rerun before and after a change
+to the daily run's cost.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from orchestration.date_range_runs import materialize_date_range
+from simulated_hub.world import SyntheticWorld, WorldConfig
+from tests.pipeline_harness import ListingSizes, simulated_pipeline
+
+FIRST_DAY = date(2025, 1, 1)
+
+
+def dbt_elapsed(target_root: Path, step_key: str, run_id: str) -> float | None:
+    """dbt's own time for the step's invocation (its target folder: orchestration/defs/transform)."""
+    for results in target_root.glob(f"{step_key}-{run_id[:7]}-*/run_results.json"):
+        return float(json.loads(results.read_text())["elapsed_time"])
+    return None
+
+
+def dbt_import_s() -> float:
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "dbt"), "--version"], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=3)
+    parser.add_argument("--models", type=int, default=2000)
+    parser.add_argument("--top-n", type=int, default=1000)
+    args = parser.parse_args()
+    days = [FIRST_DAY + timedelta(days=i) for i in range(args.days)]
+    world = SyntheticWorld(WorldConfig(today=days[-1], n_models=args.models))
+    sizes = ListingSizes(top_n=args.top_n, per_tag_n=200, n_tags=2, page_size=500)
+    with tempfile.TemporaryDirectory(prefix="daily_run_profile_") as scratch:
+        warehouse, targets = Path(scratch) / "warehouse", Path(scratch) / "dbt_target"
+        os.environ["DBT_TARGET_PATH"] = str(targets)
+        print(f"daily_snapshot over {args.models:,} models, top {args.top_n:,}, {args.days} days")
+        print(f"dbt --version (dbt's imports alone): {dbt_import_s():.1f} s\n")
+        print("| day | run | step | step time | dbt's own time | rest of the step |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        with simulated_pipeline(world, warehouse, sizes) as (_, definitions, instance):
+            for day in days:
+                started = time.perf_counter()
+                result = materialize_date_range(definitions, instance, day, day)
+                wall = time.perf_counter() - started
+                assert result.success, f"the run of {day} failed"
+                stats = sorted(instance.get_run_step_stats(result.run_id), key=lambda s: s.start_time or 0)
+                in_steps = sum((s.end_time or 0) - (s.start_time or 0) for s in stats)
+                print(f"| {day} | {wall:.1f} s | (outside the steps) | {wall - in_steps:.1f} s | | |")
+                for s in stats:
+                    took = (s.end_time or 0) - (s.start_time or 0)
+                    if took < 0.3:
+                        continue
+                    own = dbt_elapsed(targets, s.step_key, result.run_id)
+                    cells = f"{own:.1f} s | {took - own:.1f} s" if own is not None else " | "
+                    print(f"| | | {s.step_key} | {took:.1f} s | {cells} |")
+
+
+if __name__ == "__main__":
+    main()
