@@ -6,7 +6,8 @@ the pipeline tests use), then prints, per day: the run's wall time, each step's 
 Dagster instance's step stats, and for each dbt step the time dbt itself reports for running its
 nodes (`elapsed_time` of the invocation's run_results.json), so that what is left is dbt's start
 (imports, the partial parse) and Dagster's handling of its events. Also the time of a bare
-`dbt --version` (dbt's imports alone).
+`dbt --version` (dbt's imports alone). It sets the pipeline up with the tests' own harness
+(tests/pipeline_harness.py) on purpose: what it measures is what a pipeline test runs.
 
     .venv/bin/python -m bench.daily_run_profile [--days 3] [--models 2000] [--top-n 1000]
 
