@@ -11,9 +11,9 @@ import pytest
 from orchestration.defs.reports.findings import Finding, finding_sentence, findings_view, load_findings
 from tests.conftest import REPO_ROOT
 from tests.reports.report_dataset import DAY, render_day_report
+from tests.size_truth import SLM_MAX_PARAMS
 
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
-SLM_MAX_PARAMS = 7_000_000_000
 SMALL_WORDS = {"lightweight", "small", "very small"}
 
 

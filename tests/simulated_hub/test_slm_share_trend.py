@@ -11,8 +11,8 @@ import pytest
 
 from simulated_hub.generation import SlmShareTrend
 from simulated_hub.world import SyntheticWorld, WorldConfig
+from tests.size_truth import SLM_MAX_PARAMS
 
-SLM_MAX_PARAMS = 7_000_000_000
 # A trend world starts after the first large text-generation release, so that every month of
 # the last two years can draw either class.
 TREND_FIRST_DAY = date(2022, 12, 1)

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 
 from tests.dbt.conftest import Warehouse
+from tests.size_truth import SLM_MAX_PARAMS, class_of_count
 from tests.sizes.test_known_model_sizes import CONFIGS, decoder_parameters, seed_rows
 
 pytestmark = pytest.mark.timeout(600)
 
 EVALUATION_SET = Path(__file__).with_name("real_model_sizes.csv")
 DAY = date(2025, 1, 8)
-SLM_MAX_PARAMS = 7_000_000_000
 MIN_CLASS_AGREEMENT = 0.98
 QUANTIZED_TAGS = {"gguf", "gptq", "awq", "4-bit", "8-bit", "bitsandbytes", "exl2", "mlx"}
 
@@ -37,7 +37,7 @@ def evaluation_set() -> list[dict]:
 
 
 def true_class(row: dict) -> str:
-    return "LLM" if int(row["exact_parameters"]) >= SLM_MAX_PARAMS else "SLM"
+    return class_of_count(int(row["exact_parameters"]))
 
 
 def is_quantized_or_adapter(row: dict) -> bool:

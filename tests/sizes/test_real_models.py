@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from tests.dbt.conftest import Warehouse
+from tests.size_truth import class_of_count
 
 REAL_MODELS = Path(__file__).with_name("real_models.csv")
 DAY = date(2025, 1, 8)
-SLM_MAX_PARAMS = 7_000_000_000
 EXPECTED_SOURCE = {
     "safetensors": {"safetensors"},
     "gguf": {"gguf"},
@@ -112,7 +112,7 @@ def test_each_kind_of_repository_takes_its_path(resolved):
 
 def test_class_agreement_with_published_sizes(resolved):
     pairs = [
-        (resolved[m["model_id"]][2], "LLM" if int(m["published_parameters"]) >= SLM_MAX_PARAMS else "SLM")
+        (resolved[m["model_id"]][2], class_of_count(int(m["published_parameters"])))
         for m in real_models()
         if resolved[m["model_id"]][2] != "unknown"
     ]

@@ -75,6 +75,7 @@ from orchestration.defs.hub.raw_store import (
     archive_spool,
     claim_warehouse,
     ensure_tables,
+    fsync_and_rename,
     fsync_directory,
     partition_dir,
     remove_orphans,
@@ -313,12 +314,12 @@ def stage_run_row(run: CensusRun, staged_dir: Path) -> Path:
     row["unique_n"] = None
     target = staged_dir / CENSUS_RUNS_TABLE / RUN_FILENAME
     target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{RUN_FILENAME}.tmp")
     select = ", ".join(f"cast(? as {sql_type}) as {name}" for name, sql_type in columns.items())
     with duckdb.connect() as scratch:
         values = [row[name] for name in columns]
-        scratch.execute(f"copy (select {select}) to '{sql_path(target)}' (format parquet)", values)
-    with target.open("rb") as handle:
-        os.fsync(handle.fileno())
+        scratch.execute(f"copy (select {select}) to '{sql_path(tmp)}' (format parquet)", values)
+    fsync_and_rename(tmp, target)
     return target
 
 
