@@ -4,7 +4,7 @@ dagster-dbt's `DbtCliResource.cli` does two things before it starts dbt, on ever
 resource is built per run, and per step process under the multiprocess executor):
 - it runs `dbt --version` in a subprocess to learn whether dbt is dbt Core or the Fusion engine:
   dbt's imports alone, 3-4 s on two cores (`python -m bench.daily_run_profile` prints it);
-- it builds a dbt Core adapter in this process (the project and profile loaded, 1.5 s a step),
+- it builds a dbt Core adapter in this process (dbt's project and profile loaded, every step),
   which only `fetch_row_counts()` and `fetch_column_metadata()` read.
 
 The dbt that runs is the dbt-core of this environment (orchestration/defs/transform/project.py
