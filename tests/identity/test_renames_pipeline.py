@@ -2,9 +2,13 @@
 
 The simulated Hub renames models on three of six consecutive days, in the three ways owners do
 (case change, owner transfer, new name), keeping each record's `_id` (renames.py); the daily job
-(`daily_snapshot`: snapshot, base models, dbt build with its data tests, figures) runs once per
-day over HTTP into a real DuckDB file, as the schedule does. Expected values come from the world's
-ground truth: its rename events, its download counters, its listings.
+(`daily_snapshot`: snapshot, base models, dbt build with its data tests, figures) runs over HTTP
+into a real DuckDB file as two three-day single runs, as a backfill or a catch-up runs it: each
+day is snapshotted from that day's Hub, then one dbt build covers the run's days. A rename falls
+inside each run (days 2 and 5), where the build sees both names at once, and on the first day of
+the second run (day 4), where the incremental build adds the new name to the history the first
+run built. Day-by-day runs across renames: tests/identity/test_renames_real_payload.py. Expected
+values come from the world's ground truth: its rename events, its download counters, its listings.
 """
 
 from collections import defaultdict
@@ -23,9 +27,12 @@ from tests.pipeline_harness import ListingSizes, simulated_pipeline
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3000)]
 
-# Each rename day has a run before it and one after it; two renames fall on consecutive days.
+# Each rename day has a snapshot before it and one after it; two renames fall on consecutive days.
 DAYS = [date(2025, 1, 1) + timedelta(days=i) for i in range(6)]
 RENAME_DAYS = (date(2025, 1, 2), date(2025, 1, 4), date(2025, 1, 5))
+# The runs' windows (first, last day): day 4's rename is the second run's first day, so the
+# incremental build crosses it; days 2 and 5 fall inside a run.
+RUNS = ((DAYS[0], DAYS[2]), (DAYS[3], DAYS[5]))
 TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE = 1000, 200, 2, 500
 N_MODELS = 2000
 OWN = ("safetensors", "gguf")  # a size the base's own weights give
@@ -73,7 +80,7 @@ def run(tmp_path_factory) -> Run:
     warehouse_dir = tmp_path_factory.mktemp("renames_warehouse")
     sizes = ListingSizes(TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE)
     with simulated_pipeline(world, warehouse_dir, sizes) as (_, definitions, instance):
-        results = [materialize_date_range(definitions, instance, day, day) for day in DAYS]
+        results = [materialize_date_range(definitions, instance, first, last) for first, last in RUNS]
     return Run(world, warehouse_dir, results)
 
 
@@ -89,8 +96,10 @@ def test_the_world_renames_in_all_three_ways_on_the_known_days(run: Run):
             assert event.old_name.split("/")[0] != event.new_name.split("/")[0]
 
 
-def test_the_daily_job_runs_green_every_day(run: Run):
-    assert [result.success for result in run.results] == [True] * len(DAYS)
+def test_the_daily_job_runs_green_and_snapshots_every_day(run: Run):
+    assert [result.success for result in run.results] == [True] * len(RUNS)
+    snapshotted = run.query("select distinct snapshot_date from raw.hub_model_snapshots order by 1")
+    assert [day for (day,) in snapshotted] == DAYS
 
 
 def test_listings_served_the_old_name_before_the_rename_and_the_new_one_after(run: Run):
