@@ -44,10 +44,12 @@ system-deps:
 	fi
 
 # Two workers (the machines have 2 cores): a folder's tests stay together (tests/conftest.py),
-# and the long process-killing and pipeline tests of one folder overlap those of another.
+# and the long process-killing and pipeline tests of one folder overlap those of another. The
+# folders go out heaviest first (GROUPS_HEAVIEST_FIRST in tests/conftest.py), so both workers end
+# together: `--no-loadscope-reorder` keeps that order (xdist would sort by number of tests).
 # The whole suite, every tier; CI runs it with SLM_OBS_STRICT_ENV=1 (.ci/run): no test may skip.
 test: env chromium system-deps
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 # The fast tier, for every change: lint (the SQL the change touches), the Definitions load, and
 # the tests marked `check` (pure Python, dbt's unit tests, the simulated Hub's API), side by side.

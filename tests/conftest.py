@@ -59,6 +59,7 @@ CHECK_TIER = (
     "dbt/test_dbt_cli_resource.py",
     "reports/test_safe_names.py",
     "test_strict_environment.py",
+    "test_suite_schedule.py",
 )
 
 
@@ -68,16 +69,24 @@ CHECK_TIER = (
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the fast tier's tests `check`. Under xdist (`make test`: two workers with
     `--dist loadgroup`), a folder's tests (or a top-level file's) stay on one worker, since they
-    share session fixtures (a pipeline run, a server)."""
+    share session fixtures (a pipeline run, a server), and the groups are handed out heaviest
+    first (`GROUPS_HEAVIEST_FIRST`)."""
     tests_dir = Path(__file__).resolve().parent
     grouped = config.pluginmanager.hasplugin("xdist")  # `-p no:xdist`: one process, no groups
+    rank: dict[str, int] = {}
     for item in items:
         relative = item.path.resolve().relative_to(tests_dir)
         if any(relative.as_posix().startswith(prefix) for prefix in CHECK_TIER):
             item.add_marker(pytest.mark.check)
         if grouped:
             group = relative.parts[0] if len(relative.parts) > 1 else relative.stem
-            item.add_marker(pytest.mark.xdist_group(SHARED_WORLD_GROUPS.get(group, group)))
+            group = SHARED_WORLD_GROUPS.get(group, group)
+            rank[item.nodeid] = _cost_rank(group)
+            if group in ONE_GROUP_PER_TEST:
+                group = f"{group}-{item.name}"
+            item.add_marker(pytest.mark.xdist_group(group))
+    if grouped:
+        items.sort(key=lambda item: rank[item.nodeid])  # stable: a group's own order is kept
 
 
 # Folders (or top-level files) that read one session-wide world run on one worker, so the world
@@ -87,6 +96,36 @@ SHARED_WORLD_GROUPS = {
     "sizes": "whole_pipeline",
     "test_contract_constraints": "whole_pipeline",
 }
+
+# Folders whose tests share no fixture that costs anything: each test is a group of its own, so
+# the two workers can split them.
+ONE_GROUP_PER_TEST = ("findings",)
+
+# The groups' order of hand-out, heaviest first, from a whole suite's `--durations=0` (the sum of
+# each group's setup, call and teardown): a worker that becomes free takes the heaviest group
+# left, so both end at about the same time instead of one waiting for the other's last long
+# group. The Makefile passes `--no-loadscope-reorder`, without which xdist hands groups out by
+# their number of tests. A group missing here goes after these, in collection order; a stale
+# order costs balance, never a test.
+GROUPS_HEAVIEST_FIRST = (
+    "reliability",
+    "dbt",
+    "census",
+    "whole_pipeline",
+    "identity",
+    "findings",
+    "history",
+    "reports",
+    "bench",
+    "populations",
+    "deploy",
+    "browser",
+)
+
+
+def _cost_rank(group: str) -> int:
+    ranked = GROUPS_HEAVIEST_FIRST
+    return ranked.index(group) if group in ranked else len(ranked)
 
 
 @pytest.fixture(scope="session")
