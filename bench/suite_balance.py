@@ -14,8 +14,15 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from tests.conftest import ONE_GROUP_PER_TEST
+
 DURATION = re.compile(r"^([\d.]+)s (?:setup|call|teardown)\s+(\S+)", re.MULTILINE)
 RESULT = re.compile(r"\[(gw\d+)\] \[\s*\d+%\] (?:PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (\S+)")
+
+
+def folder_of(group: str) -> str:
+    """The folder of a group that is one test of a folder split per test (`<folder>-<test>`)."""
+    return next((folder for folder in ONE_GROUP_PER_TEST if group.startswith(f"{folder}-")), group)
 
 
 def main() -> None:
@@ -27,7 +34,7 @@ def main() -> None:
     by_worker: dict[str, float] = defaultdict(float)
     for seconds, node in DURATION.findall(log):
         group = node.rpartition("@")[2] if "@" in node else "(no group)"
-        by_group[group.split("-test_", 1)[0]] += float(seconds)
+        by_group[folder_of(group)] += float(seconds)
         by_worker[worker_of.get(node, "(unknown)")] += float(seconds)
     if not by_group:
         raise SystemExit("no durations in the log: run pytest with --durations=0 (and -v for workers)")
