@@ -25,10 +25,8 @@ def folder_of(group: str) -> str:
     return next((folder for folder in ONE_GROUP_PER_TEST if group.startswith(f"{folder}-")), group)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("log", type=Path)
-    log = parser.parse_args().log.read_text()
+def balance(log: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Seconds per group (a split folder's tests summed under the folder) and per worker."""
     worker_of = {node: worker for worker, node in RESULT.findall(log)}
     by_group: dict[str, float] = defaultdict(float)
     by_worker: dict[str, float] = defaultdict(float)
@@ -36,6 +34,13 @@ def main() -> None:
         group = node.rpartition("@")[2] if "@" in node else "(no group)"
         by_group[folder_of(group)] += float(seconds)
         by_worker[worker_of.get(node, "(unknown)")] += float(seconds)
+    return dict(by_group), dict(by_worker)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("log", type=Path)
+    by_group, by_worker = balance(parser.parse_args().log.read_text())
     if not by_group:
         raise SystemExit("no durations in the log: run pytest with --durations=0 (and -v for workers)")
     print("| group | seconds |\n| --- | --- |")
