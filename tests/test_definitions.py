@@ -93,3 +93,44 @@ def test_only_the_ingestion_jobs_reach_the_hub():
     assert hub_assets("daily_snapshot") == ingestion
     assert hub_assets("rebuild_marts") == set()
     assert hub_assets("hub_census") == {"raw/hub_model_census"}
+
+
+def test_the_daily_job_checks_every_dbt_test_over_data_and_leaves_the_others_to_make_check():
+    """Each dbt data test reading a source (the day's raw rows, through staging) is an asset check
+    of the daily job; none reading seeds only is (their verdict changes with the project's files:
+    `make check` runs them, tests/dbt/test_unit_tests.py)."""
+    import json
+
+    from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY
+
+    from orchestration.defs.transform.project import dbt_project
+    from tests.dbt.test_unit_tests import data_tests_reading_no_source
+    from tests.pipeline_harness import load_definitions
+
+    definitions = load_definitions()
+    graph = definitions.resolve_asset_graph()
+    daily = definitions.resolve_job_def("daily_snapshot").asset_layer.executable_asset_keys
+    checked = {
+        spec.metadata[DAGSTER_DBT_UNIQUE_ID_METADATA_KEY]
+        for key in daily
+        for spec in graph.get(key).assets_def.check_specs
+        if DAGSTER_DBT_UNIQUE_ID_METADATA_KEY in spec.metadata
+    }
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    code_only = data_tests_reading_no_source(manifest)
+    built_daily = {
+        spec.metadata[DAGSTER_DBT_UNIQUE_ID_METADATA_KEY]
+        for key in daily
+        for spec in graph.get(key).assets_def.specs
+        if DAGSTER_DBT_UNIQUE_ID_METADATA_KEY in spec.metadata
+    }
+    over_data = {
+        unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "test"
+        and node.get("attached_node") in built_daily
+        and unique_id not in code_only
+    }
+    assert len(code_only) > 50 and len(over_data) > 250
+    assert checked & code_only == set()
+    assert checked == over_data

@@ -4,6 +4,11 @@ The fast tier's check of the SQL: dbt builds every relation empty (`--empty`) ov
 as the ingestion creates them, which the unit tests need for their inputs' columns, and runs every
 unit test; no data test, no data. Its parse of the project also shows every mart documented: a
 `.yml` entry with a description, an enforced contract, a description per column, data tests.
+
+Also the data tests that read no source (selector `code_only_data_tests`, dbt_project/selectors.yml):
+their inputs are seeds and models over seeds only, so the files decide their verdict and the daily
+builds leave them to this tier (tests/test_definitions.py holds the assets to that); here they run
+over the seeds' real rows.
 """
 
 import json
@@ -24,6 +29,58 @@ def manifest(empty_build) -> dict:
     """dbt's parse of the project as it is now: the manifest the build above wrote."""
     warehouse, _ = empty_build
     return json.loads((warehouse.target_path / "manifest.json").read_text())
+
+
+def data_tests_reading_no_source(manifest: dict) -> set[str]:
+    """The data tests with no source among their ancestors, from dbt's graph (parent_map)."""
+    parents = manifest["parent_map"]
+    reads_a_source: dict[str, bool] = {}
+
+    def reads_source(unique_id: str) -> bool:
+        if unique_id not in reads_a_source:
+            reads_a_source[unique_id] = unique_id.startswith("source.") or any(
+                reads_source(parent) for parent in parents.get(unique_id, [])
+            )
+        return reads_a_source[unique_id]
+
+    return {
+        unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "test" and not reads_source(unique_id)
+    }
+
+
+def ancestors(manifest: dict, unique_ids: set[str]) -> set[str]:
+    found, todo = set(), list(unique_ids)
+    while todo:
+        for parent in manifest["parent_map"].get(todo.pop(), []):
+            if parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    return found
+
+
+@pytest.fixture(scope="module")
+def code_only_run(empty_build, manifest) -> tuple[set[str], DbtResult]:
+    """The tests reading no source, found from dbt's graph here, run with their inputs (seeds,
+    models over seeds) built with their rows, in one dbt build."""
+    warehouse, _ = empty_build
+    expected = data_tests_reading_no_source(manifest)
+    names = sorted(manifest["nodes"][node]["name"] for node in expected | ancestors(manifest, expected))
+    return expected, warehouse.dbt("build", "--select", *names, "--indirect-selection", "empty")
+
+
+def test_the_data_tests_over_seeds_only_run_here_and_pass(code_only_run, manifest):
+    expected, result = code_only_run
+    assert result.returncode == 0, result.output[-5000:]
+    results = result.run_results["results"]
+    ran = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("test.")}
+    # every seed's tests and those of the tables computed from seeds (report_rules, ...)
+    attached = {manifest["nodes"][unique_id]["attached_node"] for unique_id in expected}
+    assert {node.split(".")[0] for node in attached} == {"seed", "model"}
+    assert any(node.endswith(".report_rules") for node in attached)
+    assert set(ran) == expected
+    assert set(ran.values()) == {"pass"}
 
 
 def test_every_unit_test_of_the_project_runs_and_passes(empty_build, manifest):

@@ -19,12 +19,13 @@ from orchestration.partitions import daily_partitions, run_days
 from orchestration.step_retries import retry_only_transient_failures
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
-# Models that keep one row set per snapshot date and only rebuild the dates of the run's window,
-# with the size resolution between them: `int_hub_models` (incremental on model_uid) feeds the
-# model sizes and the classification that the incremental marts read, so they build in one run.
-# A table computed from an incremental mart (the report's snapshot calendar) builds with it: in
-# the unpartitioned set it would have to wait for the partitioned one, splitting that set's run.
-INCREMENTAL_MODELS = "config.materialized:incremental+ int_hub_models+"
+# What each daily dbt asset builds is a named dbt selector (dbt_project/selectors.yml), so that
+# `dbt build --selector <name>` in a shell runs exactly that: `daily_marts`, the models that keep
+# one row set per snapshot date and rebuild only the dates of the run's window, with the size
+# resolution they read; `daily_definitions`, the seeds and staging views, without the data tests
+# whose verdict only the project's files can change (`code_only_data_tests`, run by `make check`).
+DAILY_MARTS_SELECTOR = "daily_marts"
+DAILY_DEFINITIONS_SELECTOR = "daily_definitions"
 # The census's models (dbt tag `census`, models/*/census and stg_hub__model_census): built by the
 # job hub_census over its census dates only, never by the daily jobs.
 CENSUS_MODELS = "tag:census"
@@ -119,8 +120,7 @@ def _dbt_build(
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    select=INCREMENTAL_MODELS,
-    exclude=CENSUS_MODELS,
+    selector=DAILY_MARTS_SELECTOR,
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     dagster_dbt_translator=translator,
@@ -150,7 +150,7 @@ def dbt_daily_models(
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    exclude=f"{INCREMENTAL_MODELS} {CENSUS_MODELS}",
+    selector=DAILY_DEFINITIONS_SELECTOR,
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
 )

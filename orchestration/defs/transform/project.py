@@ -14,6 +14,7 @@ DBT_PROJECT_DIR = Path(
     os.environ.get("SLM_OBS_DBT_PROJECT_DIR") or Path(__file__).resolve().parents[3] / "dbt_project"
 )
 _SOURCE_DIRS = ("models", "macros", "seeds", "tests")
+_PROJECT_FILES = ("dbt_project.yml", "selectors.yml")
 
 # dagster-dbt runs `dbt` from PATH. Put this interpreter's scripts first, as activating the
 # virtual environment would: `.venv/bin/pytest` or `make demo` then find the locked dbt.
@@ -39,7 +40,7 @@ def _manifest_is_stale() -> bool:
     manifest = dbt_project.manifest_path
     if not manifest.exists():
         return True
-    sources = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    sources = [DBT_PROJECT_DIR / name for name in _PROJECT_FILES if (DBT_PROJECT_DIR / name).exists()]
     sources += [
         path for folder in _SOURCE_DIRS for path in (DBT_PROJECT_DIR / folder).rglob("*") if path.is_file()
     ]
