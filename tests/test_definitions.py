@@ -104,7 +104,7 @@ def test_the_daily_job_checks_every_dbt_test_over_data_and_leaves_the_others_to_
     from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY
 
     from orchestration.defs.transform.project import dbt_project
-    from tests.dbt.test_unit_tests import data_tests_reading_no_source
+    from tests.dbt.dbt_graph import data_tests_reading_no_source
     from tests.pipeline_harness import load_definitions
 
     definitions = load_definitions()

@@ -28,6 +28,7 @@ from orchestration.defs.hub.listings import EXPANDED_FIELDS
 from orchestration.markdown import escape_markdown
 from simulated_hub.world import SyntheticWorld
 from tests.conftest import REPO_ROOT
+from tests.dbt.dbt_graph import data_tests_reading_no_source
 from tests.pipeline_harness import (
     WHOLE_PIPELINE_DAYS,
     WHOLE_PIPELINE_SIZES,
@@ -82,6 +83,27 @@ def pipeline(whole_pipeline: PipelineRun) -> Pipeline:
     """The session's whole-pipeline run (tests/pipeline_harness.py), shared with tests/sizes."""
     run = whole_pipeline
     return Pipeline(run.world, run.warehouse_dir, run.definitions, run.instance, run.result, run)
+
+
+def test_the_daily_dbt_builds_run_the_data_tests_over_data_and_none_over_seeds_only(pipeline: Pipeline):
+    """What dbt itself ran (each invocation's run_results.json): the tests reading no source are
+    `make check`'s (tests/dbt/test_unit_tests.py), never a daily build's."""
+    from orchestration.defs.transform.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    code_only = data_tests_reading_no_source(manifest)
+    ran: set[str] = set()
+    for step in ("dbt_models", "dbt_daily_models"):
+        (results,) = (dbt_project.project_dir / "target").glob(
+            f"{step}-{pipeline.result.run_id[:7]}-*/run_results.json"
+        )
+        ran |= {
+            result["unique_id"]
+            for result in json.loads(results.read_text())["results"]
+            if result["unique_id"].startswith("test.")
+        }
+    assert len(ran) > 250 and len(code_only) > 50
+    assert ran & code_only == set()
 
 
 def served(world: SyntheticWorld, index: int, day: date) -> dict:

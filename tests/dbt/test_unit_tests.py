@@ -16,6 +16,7 @@ import json
 import pytest
 
 from tests.dbt.conftest import DbtResult, Warehouse
+from tests.dbt.dbt_graph import ancestors, data_tests_reading_no_source
 
 
 @pytest.fixture(scope="module")
@@ -29,35 +30,6 @@ def manifest(empty_build) -> dict:
     """dbt's parse of the project as it is now: the manifest the build above wrote."""
     warehouse, _ = empty_build
     return json.loads((warehouse.target_path / "manifest.json").read_text())
-
-
-def data_tests_reading_no_source(manifest: dict) -> set[str]:
-    """The data tests with no source among their ancestors, from dbt's graph (parent_map)."""
-    parents = manifest["parent_map"]
-    reads_a_source: dict[str, bool] = {}
-
-    def reads_source(unique_id: str) -> bool:
-        if unique_id not in reads_a_source:
-            reads_a_source[unique_id] = unique_id.startswith("source.") or any(
-                reads_source(parent) for parent in parents.get(unique_id, [])
-            )
-        return reads_a_source[unique_id]
-
-    return {
-        unique_id
-        for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] == "test" and not reads_source(unique_id)
-    }
-
-
-def ancestors(manifest: dict, unique_ids: set[str]) -> set[str]:
-    found, todo = set(), list(unique_ids)
-    while todo:
-        for parent in manifest["parent_map"].get(todo.pop(), []):
-            if parent not in found:
-                found.add(parent)
-                todo.append(parent)
-    return found
 
 
 @pytest.fixture(scope="module")

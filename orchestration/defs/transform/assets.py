@@ -20,7 +20,7 @@ from orchestration.step_retries import retry_only_transient_failures
 from orchestration.warehouse import WAREHOUSE_DIR_ENV, WarehouseResource
 
 # What each daily dbt asset builds is a named dbt selector (dbt_project/selectors.yml), so that
-# `dbt build --selector <name>` in a shell runs exactly that: `daily_marts`, the models that keep
+# `dbt build --selector <name>` in a shell selects the same nodes: `daily_marts`, the models that keep
 # one row set per snapshot date and rebuild only the dates of the run's window, with the size
 # resolution they read; `daily_definitions`, the seeds and staging views, without the data tests
 # whose verdict only the project's files can change (`code_only_data_tests`, run by `make check`).
