@@ -99,10 +99,9 @@ def test_the_daily_job_checks_every_dbt_test_over_data_and_leaves_the_others_to_
     """Each dbt data test reading a source (the day's raw rows, through staging) is an asset check
     of the daily job; none reading seeds only is (their verdict changes with the project's files:
     `make check` runs them, tests/dbt/test_unit_tests.py)."""
-    import json
-
     from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY
 
+    from orchestration.defs.reports.marts import load_manifest
     from orchestration.defs.transform.project import dbt_project
     from tests.dbt.dbt_graph import data_tests_reading_no_source
     from tests.pipeline_harness import load_definitions
@@ -116,7 +115,7 @@ def test_the_daily_job_checks_every_dbt_test_over_data_and_leaves_the_others_to_
         for spec in graph.get(key).assets_def.check_specs
         if DAGSTER_DBT_UNIQUE_ID_METADATA_KEY in spec.metadata
     }
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = load_manifest(dbt_project.manifest_path)
     code_only = data_tests_reading_no_source(manifest)
     built_daily = {
         spec.metadata[DAGSTER_DBT_UNIQUE_ID_METADATA_KEY]

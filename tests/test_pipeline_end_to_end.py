@@ -88,9 +88,10 @@ def pipeline(whole_pipeline: PipelineRun) -> Pipeline:
 def test_the_daily_dbt_builds_run_the_data_tests_over_data_and_none_over_seeds_only(pipeline: Pipeline):
     """What dbt itself ran (each invocation's run_results.json): the tests reading no source are
     `make check`'s (tests/dbt/test_unit_tests.py), never a daily build's."""
+    from orchestration.defs.reports.marts import load_manifest
     from orchestration.defs.transform.project import dbt_project
 
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = load_manifest(dbt_project.manifest_path)
     code_only = data_tests_reading_no_source(manifest)
     ran: set[str] = set()
     for step in ("dbt_models", "dbt_daily_models"):

@@ -24,7 +24,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.defs.transform.assets import SKIP_UNIT_TESTS, WINDOW_END_ENV, WINDOW_START_ENV
+from orchestration.defs.transform.assets import (
+    PARTIAL_PARSE_FILE,
+    SKIP_UNIT_TESTS,
+    WINDOW_END_ENV,
+    WINDOW_START_ENV,
+)
 from tests.dbt import hub_records
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -74,9 +79,6 @@ class DbtResult:
         }
 
 
-_PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-
-
 class _SharedParse:
     """The partial-parse state of this process's first dbt command without `--vars`, kept apart
     (later commands with `--vars` rewrite a warehouse's own), for new warehouses to start from."""
@@ -87,12 +89,12 @@ class _SharedParse:
     def seed(self, target_path: Path) -> None:
         if self._state is not None:
             target_path.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(self._state, target_path / _PARTIAL_PARSE_FILE)
+            shutil.copy2(self._state, target_path / PARTIAL_PARSE_FILE)
 
     def keep(self, target_path: Path) -> None:
-        parsed = target_path / _PARTIAL_PARSE_FILE
+        parsed = target_path / PARTIAL_PARSE_FILE
         if self._state is None and parsed.exists():
-            state = Path(tempfile.mkdtemp(prefix="dbt_parse_")) / _PARTIAL_PARSE_FILE
+            state = Path(tempfile.mkdtemp(prefix="dbt_parse_")) / PARTIAL_PARSE_FILE
             shutil.copy2(parsed, state)
             self._state = state
 

@@ -65,7 +65,7 @@ SKIP_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 # dbt's partial-parse state, kept per warehouse: the profile renders the warehouse's path, and
 # dbt parses everything again when the profile differs from the parse it starts from.
 PARSE_STATE_DIRNAME = "dbt_parse_state"
-_PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 def _window_env(window: tuple[date, date] | None):
@@ -99,20 +99,20 @@ def _dbt_build(
     # dbt runs with its project folder as working directory and a copy of this process's
     # environment: hand it the warehouse as an absolute path so both processes open one file.
     os.environ[WAREHOUSE_DIR_ENV] = str(warehouse.root)
-    state = warehouse.root / PARSE_STATE_DIRNAME / _PARTIAL_PARSE_FILE
+    state = warehouse.root / PARSE_STATE_DIRNAME / PARTIAL_PARSE_FILE
     target_path = _invocation_target_path(context)
     if state.exists():
         target_path.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(state, target_path / _PARTIAL_PARSE_FILE)
+        shutil.copy2(state, target_path / PARTIAL_PARSE_FILE)
     with _window_env(window):
         invocation = dbt.cli([*args, *SKIP_UNIT_TESTS], context=context, target_path=target_path)
     yield from invocation.stream()
-    parsed = target_path / _PARTIAL_PARSE_FILE
+    parsed = target_path / PARTIAL_PARSE_FILE
     if parsed.exists():
         # Replaced whole (a reader never sees half a file); a stale or foreign state costs dbt a
         # full parse, never a wrong one (it checks the project's files, vars, profile and version).
         state.parent.mkdir(parents=True, exist_ok=True)
-        staged = state.with_name(f".{_PARTIAL_PARSE_FILE}.{uuid.uuid4().hex}")
+        staged = state.with_name(f".{PARTIAL_PARSE_FILE}.{uuid.uuid4().hex}")
         shutil.copy2(parsed, staged)
         staged.replace(state)
 

@@ -40,7 +40,7 @@ def _manifest_is_stale() -> bool:
     manifest = dbt_project.manifest_path
     if not manifest.exists():
         return True
-    sources = [DBT_PROJECT_DIR / name for name in _PROJECT_FILES if (DBT_PROJECT_DIR / name).exists()]
+    sources = [DBT_PROJECT_DIR / name for name in _PROJECT_FILES]
     sources += [
         path for folder in _SOURCE_DIRS for path in (DBT_PROJECT_DIR / folder).rglob("*") if path.is_file()
     ]
