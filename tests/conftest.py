@@ -81,6 +81,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if grouped:
             group = relative.parts[0] if len(relative.parts) > 1 else relative.stem
             group = SHARED_WORLD_GROUPS.get(group, group)
+            group = OWN_GROUP_FILES.get(relative.as_posix(), group)
             rank[item.nodeid] = _cost_rank(group)
             if group in ONE_GROUP_PER_TEST:
                 group = f"{group}-{item.name}"
@@ -95,6 +96,13 @@ SHARED_WORLD_GROUPS = {
     "test_pipeline_end_to_end": "whole_pipeline",
     "sizes": "whole_pipeline",
     "test_contract_constraints": "whole_pipeline",
+}
+
+# Files that share no fixture with the rest of their folder: a group of their own, so the fast
+# tier's two dbt files (dbt's CLI resource, and the unit tests' builds) run on both workers side by
+# side instead of one after the other on one.
+OWN_GROUP_FILES = {
+    "dbt/test_dbt_cli_resource.py": "dbt_cli_resource",
 }
 
 # Folders whose tests share no fixture that costs anything: each test is a group of its own, so

@@ -1,10 +1,13 @@
 """The suite's hand-out order (tests/conftest.py) names groups that exist, and `make test` keeps it."""
 
+import ast
 import re
+from pathlib import Path
 
 from tests.conftest import (
     GROUPS_HEAVIEST_FIRST,
     ONE_GROUP_PER_TEST,
+    OWN_GROUP_FILES,
     REPO_ROOT,
     SHARED_WORLD_GROUPS,
 )
@@ -25,6 +28,42 @@ def test_a_folder_split_per_test_has_no_shared_fixture():
     for folder in ONE_GROUP_PER_TEST:
         for path in (TESTS_DIR / folder).glob("*.py"):
             assert not re.search(r"scope\s*=\s*[\"'](session|module|package)", path.read_text()), path
+
+
+def _fixtures(path: Path) -> dict[str, tuple[str, list[str]]]:
+    """A file's pytest fixtures: name -> (scope, the fixtures it requests)."""
+    found = {}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call else decorator
+            if ast.unparse(target) == "pytest.fixture":
+                scopes = [k.value.value for k in (call.keywords if call else []) if k.arg == "scope"]
+                found[node.name] = (scopes[0] if scopes else "function", [a.arg for a in node.args.args])
+    return found
+
+
+def test_a_file_grouped_alone_uses_none_of_its_folders_shared_fixtures():
+    """Such a file may run on the other worker: a session fixture of its folder's conftest that
+    it requested, even through another fixture, would be built there a second time."""
+    folders = {path.name for path in TESTS_DIR.iterdir() if path.is_dir()}
+    for relative, group in OWN_GROUP_FILES.items():
+        path = TESTS_DIR / relative
+        assert path.is_file(), relative
+        assert group not in folders, group
+        conftest = _fixtures(path.parent / "conftest.py")
+        assert any(scope == "session" for scope, _ in conftest.values()), "nothing to hold apart"
+        tree = ast.parse(path.read_text())
+        wanted = [a.arg for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) for a in f.args.args]
+        reached: set[str] = set()
+        while wanted:
+            name = wanted.pop()
+            if name in conftest and name not in reached:
+                reached.add(name)
+                wanted.extend(conftest[name][1])
+        assert not {name for name in reached if conftest[name][0] in ("session", "package")}, relative
 
 
 def test_make_test_keeps_the_order():
