@@ -57,6 +57,7 @@ CHECK_TIER = (
     "simulated_hub/",
     "dbt/test_unit_tests.py",
     "dbt/test_dbt_cli_resource.py",
+    "transform/",
     "reports/test_safe_names.py",
     "test_strict_environment.py",
     "test_suite_schedule.py",

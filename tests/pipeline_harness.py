@@ -33,8 +33,14 @@ class ListingSizes:
     page_size: int
 
 
+# dbt's per-invocation target folders of a test's runs, inside its warehouse (DBT_TARGET_PATH):
+# a test reads its own runs' artifacts, and the repository's dbt_project/target gathers none.
+DBT_TARGET_DIRNAME = "dbt_target"
+
+
 def pipeline_env(hub: SimulatedHub, warehouse_dir: Path, sizes: ListingSizes) -> dict[str, str]:
-    """The settings of a pipeline run over `hub` into `warehouse_dir` (a Dagster home inside it)."""
+    """The settings of a pipeline run over `hub` into `warehouse_dir` (a Dagster home and dbt's
+    target folders inside it)."""
     return {
         "SLM_OBS_HUB_ENDPOINT": hub.endpoint_template,
         "SLM_OBS_WAREHOUSE_DIR": str(warehouse_dir),
@@ -43,6 +49,7 @@ def pipeline_env(hub: SimulatedHub, warehouse_dir: Path, sizes: ListingSizes) ->
         "SLM_OBS_N_TAGS": str(sizes.n_tags),
         "SLM_OBS_PAGE_SIZE": str(sizes.page_size),
         "DAGSTER_HOME": str(prepare_dagster_home(warehouse_dir / "dagster_home")),
+        "DBT_TARGET_PATH": str(warehouse_dir / DBT_TARGET_DIRNAME),
     }
 
 
@@ -87,8 +94,14 @@ class PipelineRun:
         """A private copy of the warehouse (DuckDB file, archive, figures) and the settings that
         run the pipeline on it, against the same Hub and Dagster instance."""
         copy = directory / "warehouse"
-        shutil.copytree(self.warehouse_dir, copy, ignore=shutil.ignore_patterns("dagster_home"))
-        return copy, {**self.env, "SLM_OBS_WAREHOUSE_DIR": str(copy)}
+        shutil.copytree(
+            self.warehouse_dir, copy, ignore=shutil.ignore_patterns("dagster_home", DBT_TARGET_DIRNAME)
+        )
+        return copy, {
+            **self.env,
+            "SLM_OBS_WAREHOUSE_DIR": str(copy),
+            "DBT_TARGET_PATH": str(copy / DBT_TARGET_DIRNAME),
+        }
 
 
 @contextmanager

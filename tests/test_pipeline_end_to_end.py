@@ -12,6 +12,9 @@ import csv
 import itertools
 import json
 import math
+import os
+import time
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -95,7 +98,7 @@ def test_the_daily_dbt_builds_run_the_data_tests_over_data_and_none_over_seeds_o
     code_only = data_tests_reading_no_source(manifest)
     ran: set[str] = set()
     for step in ("dbt_models", "dbt_daily_models"):
-        (results,) = (dbt_project.project_dir / "target").glob(
+        (results,) = Path(pipeline.run.env["DBT_TARGET_PATH"]).glob(
             f"{step}-{pipeline.result.run_id[:7]}-*/run_results.json"
         )
         ran |= {
@@ -332,8 +335,45 @@ def _rows_sql(mart: str) -> str:
     return f"select * from marts.{mart} order by all"
 
 
-def test_rerunning_a_partition_leaves_identical_rows(pipeline: Pipeline, tmp_path):
+# Old dbt target folders planted in the rerun's DBT_TARGET_PATH, per op: 2 to 33 days old.
+PLANTED_AGES_DAYS = range(2, 34)
+
+
+@dataclass
+class Rerun:
+    day: date
+    copy_dir: Path
+    run_id: str
+    planted: dict[str, list[Path]]  # op -> its planted folders, newest first
+
+
+@pytest.fixture(scope="module")
+def rerun(pipeline: Pipeline, tmp_path_factory) -> Rerun:
+    """DAYS[1] run again on a copy of the session's warehouse (which stays as the run left it for
+    the other tests), over old dbt target folders of earlier runs planted in its target path."""
     day = DAYS[1]
+    copy_dir, env = pipeline.run.copy_to(tmp_path_factory.mktemp("rerun"))
+    target = Path(env["DBT_TARGET_PATH"])
+    target.mkdir()
+    now = time.time()
+    planted = {}
+    for op in ("dbt_models", "dbt_daily_models", "dbt_census_models"):
+        planted[op] = []
+        for age in PLANTED_AGES_DAYS:
+            folder = target / f"{op}-{age:07x}-{uuid.uuid4().hex[:7]}"
+            folder.mkdir()
+            (folder / "run_results.json").write_text("{}")
+            os.utime(folder, (now - age * 86_400, now - age * 86_400))
+            planted[op].append(folder)
+    with environment(env):
+        definitions = load_definitions()
+        result = materialize_date_range(definitions, pipeline.instance, day, day)
+    assert result.success
+    return Rerun(day, copy_dir, result.run_id, planted)
+
+
+def test_rerunning_a_partition_leaves_identical_rows(pipeline: Pipeline, rerun: Rerun):
+    day, copy_dir = rerun.day, rerun.copy_dir
     raw_sql = (
         "select listing, rank, model_id, record::varchar from raw.hub_model_snapshots "
         "where snapshot_date = ? order by listing, rank"
@@ -350,11 +390,6 @@ def test_rerunning_a_partition_leaves_identical_rows(pipeline: Pipeline, tmp_pat
     before.update({m: pipeline.query(_rows_sql(m)) for m in marts})
     finished_sql = "select last_finished_at from marts.report_snapshot_dates where snapshot_date = ?"
     (finished_before,) = pipeline.query(finished_sql, [day])[0]
-    # On a copy: the session's warehouse stays as the run left it for the other tests.
-    copy_dir, env = pipeline.run.copy_to(tmp_path)
-    with environment(env):
-        definitions = load_definitions()
-        assert materialize_date_range(definitions, pipeline.instance, day, day).success
     after = {"raw": query(copy_dir, raw_sql, [day])}
     after.update({m: query(copy_dir, _rows_sql(m)) for m in marts})
     assert after == before
@@ -363,6 +398,17 @@ def test_rerunning_a_partition_leaves_identical_rows(pipeline: Pipeline, tmp_pat
     assert query(copy_dir, "select count(*) from raw.hub_model_snapshots where snapshot_date = ?", [day]) == [
         (len(before["raw"]),)
     ]
+
+
+def test_a_run_keeps_a_month_of_its_dbt_steps_target_folders(rerun: Rerun):
+    """Each dbt step of the run removed its op's planted folders beyond the newest 30 (the two
+    oldest, 32 and 33 days old) before writing its own; another op's stay."""
+    for op in ("dbt_models", "dbt_daily_models"):
+        planted = rerun.planted[op]
+        assert [folder.exists() for folder in planted] == [True] * 30 + [False] * 2, op
+        (own,) = planted[0].parent.glob(f"{op}-{rerun.run_id[:7]}-*")
+        assert (own / "run_results.json").is_file()
+    assert all(folder.exists() for folder in rerun.planted["dbt_census_models"])
 
 
 def test_every_snapshot_date_reaches_every_mart(pipeline: Pipeline):

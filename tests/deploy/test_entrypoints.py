@@ -30,6 +30,7 @@ from simulated_hub.server import SimulatedHub
 from simulated_hub.world import SyntheticWorld, WorldConfig
 from tests.conftest import REPO_ROOT, free_port
 from tests.deploy.conftest import DEPLOY_DIR, VENV_BIN, PostgresServer, running, wait_until
+from tests.pipeline_harness import DBT_TARGET_DIRNAME
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 IMAGE_WORKSPACE = "/opt/dagster/dagster_home/workspace.yaml"
@@ -128,6 +129,7 @@ def deployment(postgres_server: PostgresServer, tmp_path_factory) -> Iterator[De
     env.update(
         DAGSTER_HOME=str(home),
         SLM_OBS_WAREHOUSE_DIR=str(warehouse),
+        DBT_TARGET_PATH=str(warehouse / DBT_TARGET_DIRNAME),
         PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         HF_HUB_DISABLE_TELEMETRY="1",

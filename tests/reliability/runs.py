@@ -24,6 +24,7 @@ import duckdb
 from orchestration.instance import prepare_dagster_home
 from simulated_hub.server import SimulatedHub
 from tests.conftest import REPO_ROOT
+from tests.pipeline_harness import DBT_TARGET_DIRNAME
 
 DAY = date(2025, 1, 8)
 WORLD_MODELS = 3_000
@@ -108,6 +109,7 @@ def pipeline_env(hub_endpoint: str, warehouse_dir: Path, token: str | None = PLA
         SLM_OBS_HUB_ENDPOINT=hub_endpoint,
         SLM_OBS_WAREHOUSE_DIR=str(warehouse_dir),
         DAGSTER_HOME=str(prepare_dagster_home(warehouse_dir / "dagster_home")),
+        DBT_TARGET_PATH=str(warehouse_dir / DBT_TARGET_DIRNAME),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         HF_HUB_DISABLE_TELEMETRY="1",
         DO_NOT_TRACK="1",

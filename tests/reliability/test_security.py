@@ -24,6 +24,7 @@ import pytest
 import orchestration.dev
 from orchestration.markdown import escape_markdown
 from tests.conftest import REPO_ROOT
+from tests.pipeline_harness import DBT_TARGET_DIRNAME
 from tests.reliability.hostile import HOSTILE_IDS, HOSTILE_TAGS
 from tests.reliability.runs import DAY, PLANTED_TOKEN, listening_addresses, pipeline_env, start_job
 
@@ -80,11 +81,12 @@ def parquet_containing_token(archive_dir: Path) -> list[Path]:
     return hits
 
 
-def dbt_logs_of(instance_dir: Path) -> list[Path]:
-    """dbt's per-invocation target directories of the runs of an instance (named after the run)."""
-    with dg.DagsterInstance.from_config(str(instance_dir)) as instance:
+def dbt_logs_of(warehouse: Path) -> list[Path]:
+    """dbt's per-invocation target directories of the runs of the warehouse's instance (named
+    after the run, under the DBT_TARGET_PATH that tests/reliability/runs.py gives them)."""
+    with dg.DagsterInstance.from_config(str(warehouse / "dagster_home")) as instance:
         run_ids = [record.dagster_run.run_id for record in instance.get_run_records()]
-    target = REPO_ROOT / "dbt_project" / "target"
+    target = warehouse / DBT_TARGET_DIRNAME
     return [path for run_id in run_ids for path in target.glob(f"*-{run_id[:7]}-*")]
 
 
@@ -111,7 +113,7 @@ def assert_no_token_anywhere(warehouse: Path, outputs: str) -> None:
     assert files_containing_token(warehouse) == []  # DuckDB file, archive, figures, report, DAGSTER_HOME
     assert strings_containing_token(warehouse / "observatory.duckdb") == []
     assert parquet_containing_token(warehouse / "archive") == []
-    dbt_dirs = dbt_logs_of(warehouse / "dagster_home")
+    dbt_dirs = dbt_logs_of(warehouse)
     assert dbt_dirs, "dbt's logs of the runs were not found"
     for directory in dbt_dirs:
         assert files_containing_token(directory) == []

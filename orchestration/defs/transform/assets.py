@@ -5,13 +5,13 @@ import shutil
 import uuid
 from collections.abc import Mapping
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.built_dates import build_window, record_built
+from orchestration.defs.transform.invocation_targets import invocation_target_path, prune_invocation_targets
 from orchestration.defs.transform.project import dbt_project
 from orchestration.environment import environment
 from orchestration.names import WAREHOUSE_POOL
@@ -77,16 +77,6 @@ def _window_env(window: tuple[date, date] | None):
     return environment({WINDOW_START_ENV: window[0].isoformat(), WINDOW_END_ENV: window[1].isoformat()})
 
 
-def _invocation_target_path(context: dg.AssetExecutionContext) -> Path:
-    """A target folder of its own for this invocation, named as dagster-dbt names them (under
-    $DBT_TARGET_PATH, else the project's target/), so artifacts stay where they always were."""
-    base = Path(os.environ.get("DBT_TARGET_PATH", "target"))
-    if not base.is_absolute():
-        base = dbt_project.project_dir / base
-    name = f"{context.op_execution_context.op.name}-{context.run.run_id[:7]}-{uuid.uuid4().hex[:7]}"
-    return base / name
-
-
 def _dbt_build(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
@@ -100,7 +90,13 @@ def _dbt_build(
     # environment: hand it the warehouse as an absolute path so both processes open one file.
     os.environ[WAREHOUSE_DIR_ENV] = str(warehouse.root)
     state = warehouse.root / PARSE_STATE_DIRNAME / PARTIAL_PARSE_FILE
-    target_path = _invocation_target_path(context)
+    target_path = invocation_target_path(context)
+    try:
+        removed = prune_invocation_targets(target_path.parent, context.op_execution_context.op.name)
+        if removed:
+            context.log.info(f"removed {len(removed)} old dbt target folders from {target_path.parent}")
+    except OSError as error:  # a full or read-only disk must not cost the day's build
+        context.log.warning(f"could not remove old dbt target folders in {target_path.parent}: {error}")
     if state.exists():
         target_path.mkdir(parents=True, exist_ok=True)
         shutil.copy2(state, target_path / PARTIAL_PARSE_FILE)
