@@ -45,7 +45,8 @@ def prune_invocation_targets(
     """Remove `op_name`'s invocation folders under `root` beyond the newest `keep`, except those
     changed within GRACE_S of `now`; returns what was removed. Only folders named as
     `invocation_folder_name` names them are touched: the project's own manifest, parse state and
-    other ops' folders stay."""
+    other ops' folders stay. Raises OSError naming the folders it could not remove, after trying
+    every one: a folder left silently would be left forever."""
     now = time.time() if now is None else now
     pattern = re.compile(rf"{re.escape(op_name)}-[0-9a-f]{{7}}-[0-9a-f]{{7}}")
     folders = []
@@ -56,10 +57,22 @@ def prune_invocation_targets(
             except FileNotFoundError:  # removed meanwhile by another process pruning
                 continue
     folders.sort(reverse=True)
-    removed = []
+    removed, failed = [], []
     for changed_at, path in folders[keep:]:
         if now - changed_at < GRACE_S:
             continue
-        shutil.rmtree(path, ignore_errors=True)
+        try:
+            shutil.rmtree(path, onerror=_unless_already_gone)
+        except OSError as error:
+            failed.append(f"{path.name} ({error})")
+            continue
         removed.append(path)
+    if failed:
+        raise OSError(f"{len(failed)} old dbt target folders could not be removed: {'; '.join(failed[:3])}")
     return removed
+
+
+def _unless_already_gone(function, path, exc_info) -> None:
+    """shutil.rmtree's error handler: another process pruning the same folder is no error."""
+    if not issubclass(exc_info[0], FileNotFoundError):
+        raise exc_info[1]
