@@ -148,6 +148,40 @@ def whole_pipeline(tmp_path_factory: pytest.TempPathFactory):
         yield run
 
 
+# What a pipeline run reads from this process's environment (tests/pipeline_harness.py:
+# pipeline_env). A fixture sets them for its runs and puts them back; one left set would point
+# every later test of its worker at that fixture's warehouse, Dagster home and dbt target folder.
+RUN_SETTINGS_PREFIXES = ("SLM_OBS_", "DAGSTER_HOME", "DBT_TARGET_PATH", "DBT_PROJECT_DIR", "DBT_PROFILES_DIR")
+
+
+def _run_settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith(RUN_SETTINGS_PREFIXES)}
+
+
+_SETTINGS_AT_START = pytest.StashKey[dict[str, str]]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_SETTINGS_AT_START] = _run_settings()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a module's first test, when only session fixtures are alive: the run settings are
+    those the session started with, or the test errors naming what was left set."""
+    previous = getattr(item.session, "_slm_obs_last_module", None)
+    item.session._slm_obs_last_module = item.module
+    if previous is item.module:
+        return
+    left = {k: v for k, v in _run_settings().items() if item.config.stash[_SETTINGS_AT_START].get(k) != v}
+    gone = set(item.config.stash[_SETTINGS_AT_START]) - set(_run_settings())
+    if left or gone:
+        raise RuntimeError(
+            f"a fixture left run settings in the environment: {sorted(left)} set, {sorted(gone)} unset "
+            "(set them with orchestration.environment.environment() around the runs, not around a yield)"
+        )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """In a strict environment no test may skip, whatever skipped it (a new `pytest.skip`, an

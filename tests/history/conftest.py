@@ -15,7 +15,6 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -93,7 +92,10 @@ class Pipeline:
 
 
 @pytest.fixture(scope="session")
-def history_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+def history_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """The runs over the history world, done: the Hub stops and the runs' settings leave this
+    process's environment before any test reads it (a session fixture holding them would hand the
+    history warehouse to every later test of this worker)."""
     world = SyntheticWorld(WorldConfig(today=LAST_DAY, n_models=N_MODELS))
     warehouse_dir = tmp_path_factory.mktemp("history_warehouse")
     sizes = ListingSizes(TOP_N, PER_TAG_N, N_TAGS, PAGE_SIZE)
@@ -109,7 +111,7 @@ def history_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipel
                 definitions, instance, SNAPSHOT_DAYS[0], SNAPSHOT_DAYS[-1], job_name="rebuild_marts"
             )
         )
-        yield Pipeline(world, warehouse_dir, results)
+    return Pipeline(world, warehouse_dir, results)
 
 
 def run_dbt(
