@@ -159,6 +159,7 @@ def _run_settings() -> dict[str, str]:
 
 
 _SETTINGS_AT_START = pytest.StashKey[dict[str, str]]()
+_LAST_MODULE = pytest.StashKey[object]()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -169,8 +170,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Before a module's first test, when only session fixtures are alive: the run settings are
     those the session started with, or the test errors naming what was left set."""
-    previous = getattr(item.session, "_slm_obs_last_module", None)
-    item.session._slm_obs_last_module = item.module
+    previous = item.session.stash.get(_LAST_MODULE, None)
+    item.session.stash[_LAST_MODULE] = item.module
     if previous is item.module:
         return
     left = {k: v for k, v in _run_settings().items() if item.config.stash[_SETTINGS_AT_START].get(k) != v}
