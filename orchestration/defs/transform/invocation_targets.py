@@ -1,8 +1,8 @@
 """Where each dbt invocation of the assets keeps its artifacts, and for how long.
 
 Every dbt command the assets run gets a target folder of its own, named as dagster-dbt names them
-(`<op>-<run id>-<random>`): dbt's manifest, run_results.json, the compiled SQL and dbt's debug log,
-about 8 MB each for this project. Nothing else ever removes them, so a pipeline left on for years
+(`<op>-<run id>-<random>`): dbt's manifest, run_results.json, the compiled SQL, the parse state and
+dbt's debug log, megabytes each. Nothing else ever removes them, so a pipeline left on for years
 would fill its disk (two or three folders a day). What a person reads after a failed run is the
 latest few, so a new invocation removes its op's older folders beyond the newest `KEPT_PER_OP`,
 never one changed in the last `GRACE_S` seconds: another process sharing the folder (the UI's runs, a
