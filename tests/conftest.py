@@ -163,7 +163,7 @@ _LAST_MODULE = pytest.StashKey[object]()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[_SETTINGS_AT_START] = _run_settings()
+    session.stash[_SETTINGS_AT_START] = _run_settings()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -174,11 +174,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     item.session.stash[_LAST_MODULE] = item.module
     if previous is item.module:
         return
-    left = {k: v for k, v in _run_settings().items() if item.config.stash[_SETTINGS_AT_START].get(k) != v}
-    gone = set(item.config.stash[_SETTINGS_AT_START]) - set(_run_settings())
+    at_start, now = item.session.stash[_SETTINGS_AT_START], _run_settings()
+    left = sorted(name for name, value in now.items() if at_start.get(name) != value)
+    gone = sorted(at_start.keys() - now.keys())
     if left or gone:
         raise RuntimeError(
-            f"a fixture left run settings in the environment: {sorted(left)} set, {sorted(gone)} unset "
+            f"a fixture left run settings in the environment: {left} set, {gone} unset "
             "(set them with orchestration.environment.environment() around the runs, not around a yield)"
         )
 
