@@ -60,6 +60,7 @@ CHECK_TIER = (
     "transform/",
     "reports/test_safe_names.py",
     "test_strict_environment.py",
+    "test_run_settings_guard.py",
     "test_suite_schedule.py",
 )
 

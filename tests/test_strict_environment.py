@@ -6,12 +6,12 @@ conftest (its `environment_missing` and its report hook), with and without the s
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, STRICT_ENV
+from tests.child_pytest import run_child_pytest
+from tests.conftest import STRICT_ENV
 
 TESTS = """
 import pytest
@@ -32,34 +32,12 @@ def test_needs_nothing():
 """
 
 
-PLUGINS_OFF = ("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly")
+CONFTEST = "from tests.conftest import environment_missing, pytest_runtest_makereport  # noqa: F401\n"
 
 
 def run_pytest(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    (tmp_path / "conftest.py").write_text(
-        "from tests.conftest import environment_missing, pytest_runtest_makereport  # noqa: F401\n"
-    )
-    (tmp_path / "test_pieces.py").write_text(TESTS)
-    base = {k: v for k, v in os.environ.items() if k not in ("CI", STRICT_ENV, "PYTEST_ADDOPTS")}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-rA",
-            *PLUGINS_OFF,
-            "--rootdir",
-            str(tmp_path),
-            "test_pieces.py",
-        ],
-        env={**base, "PYTHONPATH": str(REPO_ROOT), **env},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    base = {k: v for k, v in os.environ.items() if k not in ("CI", STRICT_ENV)}
+    return run_child_pytest(tmp_path, {"conftest.py": CONFTEST, "test_pieces.py": TESTS}, {**base, **env})
 
 
 def test_without_the_switch_a_missing_piece_skips_with_its_reason(tmp_path):
