@@ -5,9 +5,14 @@ The names are dagster-dbt's: `<op>-<run id's first 7>-<uuid4's first 7>`
 (`DbtCliResource._get_unique_target_path`), which ours follow so that both can live side by side.
 """
 
+import json
 import os
+import pwd
 import re
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +24,7 @@ from orchestration.defs.transform.invocation_targets import (
 
 NOW = 2_000_000_000.0  # a fixed clock: 2033-05-18
 DAY_S = 86_400
+NOBODY = pwd.getpwnam("nobody").pw_uid if os.geteuid() == 0 else None
 
 
 def folder(root, name, age_days: float):
@@ -82,3 +88,100 @@ def test_an_absent_or_empty_root_removes_nothing(tmp_path, missing):
     if not missing:
         root.mkdir()
     assert prune_invocation_targets(root, "dbt_models", now=NOW) == []
+
+
+def _in_child(function, *, as_user: int | None = None) -> dict:
+    """`function()`'s result, or the OSError it raised, from a forked process (as uid `as_user`)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report and exit, never return into pytest
+        status = 1
+        try:
+            os.close(read)
+            if as_user is not None:
+                os.setgroups([])
+                os.setgid(as_user)
+                os.setuid(as_user)
+            try:
+                outcome = {"removed": sorted(path.name for path in function())}
+            except OSError as error:
+                outcome = {"error": str(error)}
+            os.write(write, json.dumps(outcome).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        text = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    return json.loads(text)
+
+
+@pytest.fixture
+def open_dir():
+    """A folder other users may enter (pytest's base folders are private to their owner), so that a
+    pruner running as another user reaches what it must remove."""
+    path = Path(tempfile.mkdtemp(prefix="slm-obs-prune-"))
+    path.chmod(0o755)  # read and enter only: the other user writes in its own folders
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_folder_that_cannot_be_removed_is_named_after_the_others_are_removed(open_dir):
+    """A real permission error: the folder's file belongs to another user than the pruning process
+    (root prunes as `nobody`, since root may remove anything), or, for another user, its folder is
+    read-only."""
+    root = open_dir / "target"
+    root.mkdir()
+    old = [folder(root, name, age_days=40) for name in names(4, "dbt_models")]
+    blocked = old[1]
+    if NOBODY is not None:
+        for path in [
+            root,
+            *(p for p in old if p != blocked),
+            *(p / "run_results.json" for p in old if p != blocked),
+        ]:
+            os.chown(path, NOBODY, NOBODY)
+    else:
+        blocked.chmod(0o555)  # no write: its entries cannot be removed, even by their owner
+    try:
+        outcome = _in_child(
+            lambda: prune_invocation_targets(root, "dbt_models", keep=0, now=NOW), as_user=NOBODY
+        )
+    finally:
+        blocked.chmod(0o755)  # writable again, so that the fixture removes it
+    assert "1 old dbt target folders could not be removed" in outcome["error"], outcome
+    assert blocked.name in outcome["error"]
+    assert [path.exists() for path in old] == [path == blocked for path in old]
+
+
+def test_two_processes_pruning_the_same_folders_at_once_both_succeed(tmp_path):
+    """Another pruner (a backfill's step, a second warehouse sharing the target folder) removes
+    some of the same folders, or their files, while this one walks them."""
+    root = tmp_path / "target"
+    root.mkdir()
+    for name in names(150, "dbt_models"):
+        path = folder(root, name, age_days=40)
+        for i in range(40):
+            (path / f"compiled_{i}.sql").write_text("select 1")
+        os.utime(path, (NOW - 40 * DAY_S, NOW - 40 * DAY_S))
+    pids = []
+    for _ in range(2):
+        pid = os.fork()
+        if pid == 0:  # the child: exit with what happened, never return into pytest
+            code = 2
+            try:
+                prune_invocation_targets(root, "dbt_models", keep=0, now=NOW)
+                code = 0
+            except OSError as error:
+                print(f"pruner {os.getpid()}: {error}", flush=True)
+                code = 1
+            finally:
+                os._exit(code)
+        pids.append(pid)
+    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+    assert codes == [0, 0]
+    assert list(root.iterdir()) == []
