@@ -17,7 +17,6 @@ to the daily run's cost.
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ import dagster as dg
 
 from orchestration.date_range_runs import materialize_date_range
 from simulated_hub.world import SyntheticWorld, WorldConfig
-from tests.pipeline_harness import ListingSizes, simulated_pipeline
+from tests.pipeline_harness import DBT_TARGET_DIRNAME, ListingSizes, simulated_pipeline
 
 FIRST_DAY = date(2025, 1, 1)
 
@@ -71,8 +70,9 @@ def main() -> None:
     world = SyntheticWorld(WorldConfig(today=days[-1], n_models=args.models))
     sizes = ListingSizes(top_n=args.top_n, per_tag_n=200, n_tags=2, page_size=500)
     with tempfile.TemporaryDirectory(prefix="daily_run_profile_") as scratch:
-        warehouse, targets = Path(scratch) / "warehouse", Path(scratch) / "dbt_target"
-        os.environ["DBT_TARGET_PATH"] = str(targets)
+        # the harness points DBT_TARGET_PATH at a folder of the warehouse (one per test world)
+        warehouse = Path(scratch) / "warehouse"
+        targets = warehouse / DBT_TARGET_DIRNAME
         print(f"daily_snapshot over {args.models:,} models, top {args.top_n:,}, {args.days} days")
         print(f"dbt --version (dbt's imports alone): {dbt_import_s():.1f} s\n")
         print("| day | run | step | step time | dbt's own time | rest of the step |")
@@ -83,6 +83,9 @@ def main() -> None:
                 result = materialize_date_range(definitions, instance, day, day)
                 wall = time.perf_counter() - started
                 assert result.success, f"the run of {day} failed"
+                if not any(targets.glob(f"*-{result.run_id[:7]}-*")):
+                    # else every dbt step's own time would print blank: a wrong folder, not a figure
+                    raise SystemExit(f"no dbt target folder of run {result.run_id} in {targets}")
                 stats = sorted(instance.get_run_step_stats(result.run_id), key=lambda s: s.start_time or 0)
                 in_steps = sum((s.end_time or 0) - (s.start_time or 0) for s in stats)
                 created, planned = run_creation(instance, result.run_id)
