@@ -27,17 +27,23 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.date_range_runs import materialize_date_range
+from orchestration.defs.transform.assets import dbt_daily_models, dbt_models
+from orchestration.defs.transform.invocation_targets import invocation_folders, target_root
 from simulated_hub.world import SyntheticWorld, WorldConfig
-from tests.pipeline_harness import DBT_TARGET_DIRNAME, ListingSizes, simulated_pipeline
+from tests.pipeline_harness import ListingSizes, simulated_pipeline
 
 FIRST_DAY = date(2025, 1, 1)
+DBT_STEPS = {dbt_models.op.name, dbt_daily_models.op.name}
 
 
-def dbt_elapsed(target_root: Path, step_key: str, run_id: str) -> float | None:
-    """dbt's own time for the step's invocation (its target folder: orchestration/defs/transform)."""
-    for results in target_root.glob(f"{step_key}-{run_id[:7]}-*/run_results.json"):
-        return float(json.loads(results.read_text())["elapsed_time"])
-    return None
+def dbt_elapsed(targets: Path, step_key: str, run_id: str) -> float:
+    """dbt's own time for the step's invocation, from its target folder: a step without one stops
+    the profile (its figures would print blank, a wrong folder rather than a measurement)."""
+    folders = invocation_folders(targets, step_key, run_id)
+    if not folders:
+        raise SystemExit(f"no dbt target folder of step {step_key} of run {run_id} in {targets}")
+    (folder,) = folders
+    return float(json.loads((folder / "run_results.json").read_text())["elapsed_time"])
 
 
 PLANNED = (
@@ -70,22 +76,18 @@ def main() -> None:
     world = SyntheticWorld(WorldConfig(today=days[-1], n_models=args.models))
     sizes = ListingSizes(top_n=args.top_n, per_tag_n=200, n_tags=2, page_size=500)
     with tempfile.TemporaryDirectory(prefix="daily_run_profile_") as scratch:
-        # the harness points DBT_TARGET_PATH at a folder of the warehouse (one per test world)
         warehouse = Path(scratch) / "warehouse"
-        targets = warehouse / DBT_TARGET_DIRNAME
         print(f"daily_snapshot over {args.models:,} models, top {args.top_n:,}, {args.days} days")
         print(f"dbt --version (dbt's imports alone): {dbt_import_s():.1f} s\n")
         print("| day | run | step | step time | dbt's own time | rest of the step |")
         print("| --- | --- | --- | --- | --- | --- |")
         with simulated_pipeline(world, warehouse, sizes) as (_, definitions, instance):
+            targets = target_root()  # where the assets put dbt's folders, in the harness's settings
             for day in days:
                 started = time.perf_counter()
                 result = materialize_date_range(definitions, instance, day, day)
                 wall = time.perf_counter() - started
                 assert result.success, f"the run of {day} failed"
-                if not any(targets.glob(f"*-{result.run_id[:7]}-*")):
-                    # else every dbt step's own time would print blank: a wrong folder, not a figure
-                    raise SystemExit(f"no dbt target folder of run {result.run_id} in {targets}")
                 stats = sorted(instance.get_run_step_stats(result.run_id), key=lambda s: s.start_time or 0)
                 in_steps = sum((s.end_time or 0) - (s.start_time or 0) for s in stats)
                 created, planned = run_creation(instance, result.run_id)
@@ -97,8 +99,10 @@ def main() -> None:
                     took = (s.end_time or 0) - (s.start_time or 0)
                     if took < 0.3:
                         continue
-                    own = dbt_elapsed(targets, s.step_key, result.run_id)
-                    cells = f"{own:.1f} s | {took - own:.1f} s" if own is not None else " | "
+                    cells = " | "
+                    if s.step_key in DBT_STEPS:
+                        own = dbt_elapsed(targets, s.step_key, result.run_id)
+                        cells = f"{own:.1f} s | {took - own:.1f} s"
                     print(f"| | | {s.step_key} | {took:.1f} s | {cells} |")
 
 

@@ -19,6 +19,7 @@ import pytest
 from orchestration.defs.transform.invocation_targets import (
     GRACE_S,
     invocation_folder_name,
+    invocation_folders,
     prune_invocation_targets,
 )
 
@@ -74,6 +75,16 @@ def test_a_folder_changed_within_the_grace_stays_whatever_its_rank(tmp_path):
     for path in recent[30:]:
         os.utime(path, (NOW - GRACE_S - 60, NOW - GRACE_S - 60))
     assert sorted(prune_invocation_targets(tmp_path, "op", keep=30, now=NOW)) == sorted(recent[30:])
+
+
+def test_one_runs_folders_are_found_by_its_id_among_other_runs_and_ops(tmp_path):
+    run_id, other_run = "3f9a2c1e-0000-4000-8000-000000000000", "3f9a2c2e-0000-4000-8000-000000000000"
+    ours = folder(tmp_path, invocation_folder_name("dbt_models", run_id), age_days=1)
+    folder(tmp_path, invocation_folder_name("dbt_models", other_run), age_days=1)
+    folder(tmp_path, invocation_folder_name("dbt_daily_models", run_id), age_days=1)
+    folder(tmp_path, f"dbt_models-{run_id[:7]}-by-hand", age_days=1)
+    assert invocation_folders(tmp_path, "dbt_models", run_id) == [ours]
+    assert len(invocation_folders(tmp_path, "dbt_models")) == 2
 
 
 def test_an_op_whose_name_prefixes_another_ops_leaves_it_alone(tmp_path):

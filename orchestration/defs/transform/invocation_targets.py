@@ -34,6 +34,18 @@ def invocation_folder_name(op_name: str, run_id: str) -> str:
     return f"{op_name}-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
 
 
+def invocation_folders(root: Path, op_name: str, run_id: str | None = None) -> list[Path]:
+    """The folders under `root` named as `invocation_folder_name` names `op_name`'s (one run's when
+    `run_id` is given); a lookalike name, a file or a symlink is none of them."""
+    run = re.escape(run_id[:7]) if run_id else "[0-9a-f]{7}"
+    pattern = re.compile(rf"{re.escape(op_name)}-{run}-[0-9a-f]{{7}}")
+    return [
+        path
+        for path in root.glob(f"{op_name}-*")
+        if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink()
+    ]
+
+
 def invocation_target_path(context: dg.AssetExecutionContext) -> Path:
     """A new target folder for this invocation (not created yet)."""
     return target_root() / invocation_folder_name(context.op_execution_context.op.name, context.run.run_id)
@@ -48,14 +60,12 @@ def prune_invocation_targets(
     other ops' folders stay. Raises OSError naming the folders it could not remove, after trying
     every one: a folder left silently would be left forever."""
     now = time.time() if now is None else now
-    pattern = re.compile(rf"{re.escape(op_name)}-[0-9a-f]{{7}}-[0-9a-f]{{7}}")
     folders = []
-    for path in root.glob(f"{op_name}-*"):
-        if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
-            try:
-                folders.append((path.stat().st_mtime, path))
-            except FileNotFoundError:  # removed meanwhile by another process pruning
-                continue
+    for path in invocation_folders(root, op_name):
+        try:
+            folders.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # removed meanwhile by another process pruning
+            continue
     folders.sort(reverse=True)
     removed, failed = [], []
     for changed_at, path in folders[keep:]:
