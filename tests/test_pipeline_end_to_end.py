@@ -28,6 +28,7 @@ import pytest
 from orchestration.date_range_runs import materialize_date_range
 from orchestration.defs.hub.hub_client import HubClientResource
 from orchestration.defs.hub.listings import EXPANDED_FIELDS
+from orchestration.defs.transform.invocation_targets import invocation_folders
 from orchestration.markdown import escape_markdown
 from simulated_hub.world import SyntheticWorld
 from tests.conftest import REPO_ROOT
@@ -408,6 +409,8 @@ def test_a_run_keeps_a_month_of_its_dbt_steps_target_folders(rerun: Rerun):
         assert [folder.exists() for folder in planted] == [True] * 30 + [False] * 2, op
         (own,) = planted[0].parent.glob(f"{op}-{rerun.run_id[:7]}-*")
         assert (own / "run_results.json").is_file()
+        # the run's own folder, told apart from the other runs' by the lookup the profile uses
+        assert invocation_folders(own.parent, op, rerun.run_id) == [own]
     assert all(folder.exists() for folder in rerun.planted["dbt_census_models"])
 
 
