@@ -11,7 +11,8 @@ from orchestration.warehouse import process_alive
 # Telemetry off; runs wait in a queue, and every asset writing the DuckDB file shares the
 # "warehouse" pool with one slot: DuckDB admits a single writing process at a time.
 # The pool is enforced per step ("op" granularity, Dagster's default) through the instance's
-# storage, so it holds across processes sharing this DAGSTER_HOME, `execute_in_process` included.
+# storage, so it holds across processes sharing this DAGSTER_HOME, `execute_in_process` included;
+# orchestration/pool_slots.py makes the storage's claim of a slot strict.
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
