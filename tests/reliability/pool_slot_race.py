@@ -12,7 +12,8 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 
-POOL = "warehouse"
+from orchestration.names import WAREHOUSE_POOL
+
 STEP = "raw__hub_model_snapshots"
 
 
@@ -40,7 +41,7 @@ def _claimer(home: str, env: dict, step: int, steps: int, rounds: int, dagster_c
                 if held:
                     results.put((run_id, None))
                 else:
-                    held = storage.claim_concurrency_slot(POOL, run_id, STEP).is_claimed
+                    held = storage.claim_concurrency_slot(WAREHOUSE_POOL, run_id, STEP).is_claimed
                     results.put((run_id, held))
 
 
@@ -50,6 +51,19 @@ class Race:
 
     holders_per_turn: list[list[str]] = field(default_factory=list)
     order_per_round: list[list[str]] = field(default_factory=list)
+
+    @property
+    def double_turns(self) -> list[list[str]]:
+        """The turns in which more than one step was told it held the one slot."""
+        return [holders for holders in self.holders_per_turn if len(holders) > 1]
+
+    def assert_one_holder_at_a_time_and_each_step_served(self, steps: int) -> None:
+        assert not self.double_turns, (
+            f"steps of two runs were told they held the one slot: {self.double_turns}"
+        )
+        # Each step got the slot once per round, in a turn of its own: none lost, none starved.
+        for round_, order in enumerate(self.order_per_round):
+            assert sorted(order) == [run_id_of(round_, step) for step in range(steps)]
 
 
 def race_for_the_slot(home: str, env: dict, steps: int, rounds: int, dagster_claim: bool = False) -> Race:
@@ -65,7 +79,7 @@ def race_for_the_slot(home: str, env: dict, steps: int, rounds: int, dagster_cla
     race = Race()
     with dg.DagsterInstance.from_config(home) as instance:
         storage = instance.event_log_storage
-        storage.set_concurrency_slots(POOL, 1)
+        storage.set_concurrency_slots(WAREHOUSE_POOL, 1)
         processes = [
             context.Process(
                 target=_claimer, args=(home, env, step, steps, rounds, dagster_claim, barrier, results)
