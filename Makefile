@@ -15,9 +15,13 @@ export DO_NOT_TRACK := 1
 
 .PHONY: env chromium system-deps docs demo test check check-tests validate lint lint-python lint-changed format dev dev-demo rebuild sql clean bench
 
-$(BIN)/python: pyproject.toml uv.lock
+# Bytecode compiled at install, as the Dockerfile does: where PYTHONDONTWRITEBYTECODE is set (these
+# machines set it), Python never caches what it compiles, so every process (each dbt invocation,
+# each run worker) would compile dagster's and dbt's modules again at import. The Makefile is a
+# prerequisite: an environment built by an earlier recipe is synced again by this one.
+$(BIN)/python: pyproject.toml uv.lock Makefile
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 env: $(BIN)/python
