@@ -4,6 +4,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import (
     GROUPS_HEAVIEST_FIRST,
     ONE_GROUP_PER_TEST,
@@ -95,3 +97,26 @@ def test_suite_balance_sums_each_folder_and_each_worker():
     by_group, by_worker = balance(SUITE_LOG)
     assert by_group == {"dbt": 52.75, "findings": 50.75}
     assert by_worker == {"gw0": 52.75, "gw1": 50.75}
+
+
+# The end of a log written by `( time .venv/bin/pytest ... ) > suite.log 2>&1` (bash's format).
+TIMED_TAIL = """
+============ 644 passed in 1084.21s (0:18:04) ============
+
+real\t18m6.600s
+user\t29m48.700s
+sys\t3m13.900s
+"""
+
+
+def test_suite_balance_reads_the_cpu_the_suite_used_and_the_wall_it_allows():
+    from bench.suite_balance import cpu_time
+
+    spent = cpu_time(SUITE_LOG + TIMED_TAIL)
+    # By hand: wall 18*60 + 6.6 = 1086.6 s; CPU (29*60 + 48.7) + (3*60 + 13.9) = 1788.7 + 193.9.
+    assert spent.wall_s == pytest.approx(1086.6)
+    assert spent.cpu_s == pytest.approx(1982.6)
+    assert spent.busy_cores() == pytest.approx(1982.6 / 1086.6)
+    assert spent.shortest_wall_s(2) == pytest.approx(991.3)
+    assert cpu_time(SUITE_LOG) is None  # no `time` lines: nothing made up
+    assert cpu_time(SUITE_LOG + "real\t18m6.600s\n") is None  # a partial `time` output
