@@ -43,7 +43,9 @@ PROCESS_KINDS = (
 )
 OTHER_PROCESSES = "other processes"
 
-# What a thread was doing, per process kind: the first rule whose marker is in the stack.
+STORE = ".store_event "  # an event log storage's store_event frame
+
+# What a thread was doing, per process kind: the first rule whose markers are all in the stack.
 ACTIVITIES = {
     DBT: (
         ("a data test node", "TestRunner."),
@@ -56,7 +58,11 @@ ACTIVITIES = {
         ("parsing the project or loading its parse", "ManifestLoader"),
     ),
     PIPELINE: (
-        ("Dagster storing an event", ".store_event "),
+        # Each dbt data test is an asset check: Dagster stores its planned evaluation when it
+        # creates the run, then its result (and the step output carrying it) as dbt reports it.
+        ("Dagster creating a run (storing its planned events)", ("create_run_for_job", STORE)),
+        ("Dagster storing an asset check's result", ("DagsterEvent.asset_check_evaluation", STORE)),
+        ("Dagster storing another event", STORE),
         ("drawing figures (matplotlib)", "matplotlib"),
         ("dagster-dbt reading dbt's events", "dagster_dbt"),
         # Includes polling for a slot of the "warehouse" pool while another run holds it.
@@ -89,12 +95,16 @@ def process_command(stack: str) -> str:
     return commands[-1] if commands else ""
 
 
+def _all_in(markers: str | tuple[str, ...], stack: str) -> bool:
+    return all(marker in stack for marker in ((markers,) if isinstance(markers, str) else markers))
+
+
 def classify(stack: str) -> tuple[str, str]:
     """(process kind, activity) of one sample."""
     command = process_command(stack)
     kind = next((name for name, marker in PROCESS_KINDS if marker in command), OTHER_PROCESSES)
     rules = ACTIVITIES.get(kind, ())
-    activity = next((name for name, marker in rules if marker in stack), OTHER_ACTIVITY)
+    activity = next((name for name, markers in rules if _all_in(markers, stack)), OTHER_ACTIVITY)
     return kind, activity
 
 

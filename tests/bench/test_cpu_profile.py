@@ -39,6 +39,23 @@ HAND_WRITTEN = "".join(
             ),
             4,
         ),
+        (
+            (
+                WORKER_PROCESS,
+                "JobDefinition.execute_in_process (dagster/_core/definitions/job_definition.py:700)",
+                "DagsterEvent.asset_check_evaluation (dagster/_core/events/__init__.py:1200)",
+                "SqliteEventLogStorage.store_event (dagster/_core/storage/event_log/sqlite/x.py:270)",
+            ),
+            5,
+        ),
+        (
+            (
+                WORKER_PROCESS,
+                "RunMethods.create_run_for_job (dagster/_core/instance/runs/run_domain.py:90)",
+                "SqliteEventLogStorage.store_event (dagster/_core/storage/event_log/sqlite/x.py:270)",
+            ),
+            6,
+        ),
         ((MULTI_LINE_PROCESS, "<module> (<string>:2)"), 2),
     ]
 )
@@ -49,7 +66,9 @@ def test_the_hand_written_profile_splits_as_counted_by_hand():
         (DBT, "a data test node"): 3,
         (DBT, "a model node"): 2,
         (DBT, "importing modules"): 1,
-        (PIPELINE, "Dagster storing an event"): 4,
+        (PIPELINE, "Dagster storing another event"): 4,
+        (PIPELINE, "Dagster storing an asset check's result"): 5,
+        (PIPELINE, "Dagster creating a run (storing its planned events)"): 6,
         (OTHER_PROCESSES, OTHER_ACTIVITY): 2,
     }
     last_stack, _ = list(samples(HAND_WRITTEN))[-1]
