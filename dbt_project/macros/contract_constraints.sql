@@ -14,13 +14,18 @@
     other than the run's window, e.g. `n_models > 0`) stays a data test: a constraint holds for
     every row.
 -#}
-{% macro ensure_not_null_constraints() -%}
-    {%- if not execute or model.resource_type != 'model' -%}
-        {{ return('') }}
-    {%- endif -%}
+{#- True while a hook runs for a model of one of `materializations` with an enforced contract. -#}
+{% macro is_contract_model(materializations) -%}
     {%- set contract = config.get('contract') -%}
-    {%- set is_table = config.get('materialized') in ('table', 'incremental') -%}
-    {%- if not (contract and contract.enforced and is_table) -%}
+    {{ return(
+        execute and model.resource_type == 'model'
+        and contract is not none and contract.enforced
+        and config.get('materialized') in materializations
+    ) }}
+{%- endmacro %}
+
+{% macro ensure_not_null_constraints() -%}
+    {%- if not is_contract_model(['table', 'incremental']) -%}
         {{ return('') }}
     {%- endif -%}
     {%- set declared = [] -%}
@@ -47,5 +52,63 @@
             {%- do statements.append('alter table ' ~ this ~ ' alter column ' ~ column ~ ' drop not null') -%}
         {%- endif -%}
     {%- endfor -%}
+    {{ return(statements | join(';\n')) }}
+{%- endmacro %}
+
+{#-
+    CHECK constraints of an incremental model's enforced contract, also on a table built before.
+
+    A column's own range or list of values (`constraints: [{type: check, expression: ...}]`: a
+    share between 0 and 100, a status among its values) is a contract constraint, not an
+    `is_between` or `accepted_values` data test: DuckDB refuses the row on insert, so a bad value
+    never lands, where a data test is one more query per column and build. dbt writes the
+    constraints into a table's CREATE only, and DuckDB cannot add a CHECK to an existing table.
+    So this post-hook (dbt_project.yml) compares, after each build of an incremental model, the
+    CHECKs its table holds with those of its contract, both as DuckDB writes them (an empty
+    temporary table created from the contract's DDL shows the contract's); where they differ (a
+    check added, changed or dropped), it moves the rows into a new table with the contract's
+    constraints: a row of history the contract refuses fails the build with DuckDB's error
+    naming the expression, as the data test did. Tables are created again by every build, and
+    get them from their CREATE.
+-#}
+{% macro ensure_check_constraints() -%}
+    {%- if not is_contract_model(['incremental']) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {#- One query: the contract's DDL on an empty temporary table (replaced by the next model's),
+        then the two lists of CHECK expressions side by side. -#}
+    {%- set compare_sql -%}
+        create or replace temporary table contract_checks_probe {{ get_table_columns_and_constraints() }};
+        select
+            coalesce(string_agg(expression, ' ; ' order by expression) filter (
+                where database_name = 'temp' and table_name = 'contract_checks_probe'
+            ), '') as declared,
+            coalesce(string_agg(expression, ' ; ' order by expression) filter (
+                where
+                    database_name = '{{ this.database }}'
+                    and schema_name = '{{ this.schema }}'
+                    and table_name = '{{ this.identifier }}'
+            ), '') as held
+        from duckdb_constraints()
+        where constraint_type = 'CHECK'
+    {%- endset -%}
+    {%- set compared = run_query(compare_sql).rows[0] -%}
+    {%- set declared, held = compared[0], compared[1] -%}
+    {%- if declared == held -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for name in model.columns.keys() -%}
+        {%- do quoted.append(adapter.quote(name)) -%}
+    {%- endfor -%}
+    {%- set columns = quoted | join(', ') -%}
+    {%- set rebuilt_name = this.identifier ~ '__with_contract_checks' -%}
+    {%- set rebuilt = this.incorporate(path={'identifier': rebuilt_name}) -%}
+    {%- set statements = [
+        'create table ' ~ rebuilt ~ ' ' ~ get_table_columns_and_constraints(),
+        'insert into ' ~ rebuilt ~ ' (' ~ columns ~ ') select ' ~ columns ~ ' from ' ~ this,
+        'drop table ' ~ this,
+        'alter table ' ~ rebuilt ~ ' rename to ' ~ adapter.quote(this.identifier),
+    ] -%}
     {{ return(statements | join(';\n')) }}
 {%- endmacro %}

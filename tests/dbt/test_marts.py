@@ -66,8 +66,16 @@ def test_build_runs_every_data_test_of_the_study_marts(built_warehouse: Warehous
     for mart in MARTS:
         for generic in ("has_every_snapshot_date_", "unique_combination_of_columns_"):
             assert any(name.startswith(generic + mart) for name in test_names), (generic, mart)
-    for generic in ("percentages_sum_to_100_", "is_between_"):
-        assert any(name.startswith(generic) and _about_study_models(name) for name in test_names), generic
+    assert any(
+        name.startswith("percentages_sum_to_100_") and _about_study_models(name) for name in test_names
+    )
+    # a share's range is a CHECK constraint of the mart's contract (tests/test_contract_constraints.py)
+    checks = built_warehouse.query(
+        "select table_name, expression from duckdb_constraints() "
+        "where constraint_type = 'CHECK' and schema_name = 'marts'"
+    )
+    assert ("class_split", "(pct_low BETWEEN 0 AND 100)") in checks
+    assert ("slm_share_by_creation_month", "(slm_pct_high BETWEEN 0 AND 100)") in checks
     assert "assert_listing_runs_match_snapshots" in test_names
 
 
