@@ -130,6 +130,8 @@ def test_the_daily_job_checks_every_dbt_test_over_data_and_leaves_the_others_to_
         and node.get("attached_node") in built_daily
         and unique_id not in code_only
     }
-    assert len(code_only) > 50 and len(over_data) > 250
+    # floors against a vacuous pass (76 and 221 now; a column's range or values on a contract table
+    # is a CHECK constraint, not a test: tests/test_contract_constraints.py)
+    assert len(code_only) > 50 and len(over_data) > 200
     assert checked & code_only == set()
     assert checked == over_data

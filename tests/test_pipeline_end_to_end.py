@@ -107,7 +107,9 @@ def test_the_daily_dbt_builds_run_the_data_tests_over_data_and_none_over_seeds_o
             for result in json.loads(results.read_text())["results"]
             if result["unique_id"].startswith("test.")
         }
-    assert len(ran) > 250 and len(code_only) > 50
+    # floors against a vacuous pass: 235 and 76 on the project as it is (a column's range or values
+    # on a contract table is a CHECK constraint, not a test: tests/test_contract_constraints.py)
+    assert len(ran) > 200 and len(code_only) > 50
     assert ran & code_only == set()
 
 
