@@ -75,6 +75,11 @@
     {%- if not is_contract_model(['incremental']) -%}
         {{ return('') }}
     {%- endif -%}
+    {{ return(adapter.dispatch('ensure_check_constraints', 'slm_observatory')()) }}
+{%- endmacro %}
+
+{#- DuckDB's catalog of constraints, and a temporary table, show the two lists of CHECKs. -#}
+{% macro duckdb__ensure_check_constraints() -%}
     {#- One query: the contract's DDL on an empty temporary table (replaced by the next model's),
         then the two lists of CHECK expressions side by side. -#}
     {%- set compare_sql -%}
@@ -111,4 +116,8 @@
         'alter table ' ~ rebuilt ~ ' rename to ' ~ adapter.quote(this.identifier),
     ] -%}
     {{ return(statements | join(';\n')) }}
+{%- endmacro %}
+
+{% macro default__ensure_check_constraints() -%}
+    {{ not_implemented_for_adapter('ensure_check_constraints') }}
 {%- endmacro %}
