@@ -9,7 +9,6 @@ warehouse's catalog. A warehouse built before a constraint was declared gets it 
 (macros/contract_constraints.sql), which refuses a value of its history the constraint forbids.
 """
 
-import json
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.defs.reports.marts import load_manifest
 from orchestration.defs.transform.project import dbt_project
 from tests.dbt.dbt_graph import data_tests_reading_no_source
 from tests.history.conftest import run_dbt
@@ -34,7 +34,7 @@ def dbt_run(warehouse_dir: Path, day: date, *models: str) -> subprocess.Complete
 
 def declared_not_null() -> dict[tuple[str, str], set[str]]:
     """(schema, table) -> the columns its enforced contract declares not null."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    manifest = load_manifest(dbt_project.manifest_path)
     declared: dict[tuple[str, str], set[str]] = {}
     for node in manifest["nodes"].values():
         config = node.get("config", {})
@@ -64,7 +64,7 @@ def non_null_columns(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], s
 def test_a_contract_table_keeps_only_the_not_null_tests_of_some_rows():
     """On a contract table, a not_null data test is left only where it checks some rows (a `where`
     other than the run's window): a constraint would refuse the nulls the other rows may hold."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    manifest = load_manifest(dbt_project.manifest_path)
     nodes = manifest["nodes"]
     kept: dict[str, set[str]] = {}
     for node in nodes.values():
@@ -166,7 +166,7 @@ RANGE_AND_VALUE_TESTS = ("is_between", "accepted_values")
 
 def declared_checks() -> dict[tuple[str, str], list[tuple[str, str, str]]]:
     """(schema, table) -> (column, data type, expression) of each CHECK its enforced contract declares."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    manifest = load_manifest(dbt_project.manifest_path)
     declared: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for node in manifest["nodes"].values():
         if node["resource_type"] != "model":
@@ -205,7 +205,7 @@ def test_a_contract_table_keeps_only_the_range_and_value_tests_a_constraint_cann
     project macro (the class list, the populations), which a constraint's expression, rendered
     when dbt parses the .yml, cannot call. A test that reads no source stays too: no daily build
     runs it (selector `code_only_data_tests`), and `make check` does, over the seeds' rows."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    manifest = load_manifest(dbt_project.manifest_path)
     nodes = manifest["nodes"]
     code_only = data_tests_reading_no_source(manifest)
     kept: dict[str, int] = {"where": 0, "warn": 0, "macro values": 0, "no source": 0}

@@ -29,3 +29,15 @@ def ancestors(manifest: dict, unique_ids: set[str]) -> set[str]:
                 found.add(parent)
                 todo.append(parent)
     return found
+
+
+def check_constraints(manifest: dict, models: set[str]) -> int:
+    """How many CHECK constraints the contracts of `models` (unique ids) declare: the rules on a
+    column's range or values that a contract table holds instead of data tests."""
+    return sum(
+        1
+        for unique_id in models
+        for column in manifest["nodes"][unique_id]["columns"].values()
+        for constraint in column.get("constraints", [])
+        if constraint["type"] == "check"
+    )
